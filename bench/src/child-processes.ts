@@ -1,0 +1,65 @@
+/**
+ * Child processes for the benches that spread clients over processes: fork a TypeScript module
+ * (run from source through tsx), wait for its next IPC message of a type, stop them all.
+ */
+import { type ChildProcess, fork } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const CHILD_ARGS = ['--expose-gc', '--conditions=@wedsync/source', '--import', 'tsx']
+
+/** Forks `module` (a URL next to the caller) with stdout ignored and IPC on. */
+export function forkModule(module: URL, args: readonly string[] = []): ChildProcess {
+  return fork(fileURLToPath(module), [...args], {
+    execArgv: CHILD_ARGS,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  })
+}
+
+/** The next IPC message of `type` from `child` (fails after `timeoutMs`, or if it exits). */
+export function next<T = unknown>(
+  child: ChildProcess,
+  type: string,
+  timeoutMs = 30_000,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      done()
+      reject(new Error(`no "${type}" from child ${child.pid} within ${timeoutMs} ms`))
+    }, timeoutMs)
+    const onMessage = (message: { type: string } & T) => {
+      if (message.type !== type) return
+      done()
+      resolve(message)
+    }
+    const onExit = (code: number | null) => {
+      done()
+      reject(new Error(`child ${child.pid} exited (${code}) before "${type}"`))
+    }
+    const done = () => {
+      clearTimeout(timer)
+      child.off('message', onMessage)
+      child.off('exit', onExit)
+    }
+    child.on('message', onMessage)
+    child.once('exit', onExit)
+  })
+}
+
+/** Asks each child to stop, then waits for it to exit (killing it after 5 s). */
+export async function stopAll(children: readonly ChildProcess[]): Promise<void> {
+  for (const child of [...children].reverse()) {
+    if (child.connected) child.send({ type: 'stop' })
+  }
+  await Promise.all(children.map((child) => exited(child)))
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000)
+    child.once('exit', () => {
+      clearTimeout(kill)
+      resolve()
+    })
+  })
+}

@@ -1,0 +1,212 @@
+/**
+ * createSupabaseTransport end to end on the local Realtime server, against raw supabase-js measured
+ * in the same run. (1) Propagation: sessions in rooms of 10, each setting a manual status once per
+ * interval; p50/p99 from `setStatus` on one client to the change in another client's snapshot,
+ * against `track` → `sync` → `presenceState()` on raw channels. (2) A join storm into one room:
+ * the CPU one observer spends until it sees every member, ours against the raw pattern, both
+ * observers in the same storm. Server, sessions and observers run in separate processes on the
+ * same cores. Scale through the environment (full scale is the default):
+ *   BENCH_SUPABASE_SESSIONS=2000 BENCH_SUPABASE_STORM=1000 BENCH_SUPABASE_MS=30000 pnpm bench supabase-transport
+ */
+import type { ChildProcess } from 'node:child_process'
+import { forkModule, next, stopAll } from './child-processes.js'
+import { formatRatio, median, packageVersion, printTable, writeResults } from './harness.js'
+import type { ObserverCommand } from './supabase-transport-observer.js'
+import type { SessionKind, SessionsCommand } from './supabase-transport-sessions.js'
+
+export const title =
+  'supabase transport: propagation in rooms of 10 and an observer in a join storm'
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
+const SESSIONS = env('BENCH_SUPABASE_SESSIONS', 2_000)
+const ROOM_SIZE = env('BENCH_SUPABASE_ROOM', 10)
+const INTERVAL_MS = env('BENCH_SUPABASE_INTERVAL_MS', 10_000)
+const DURATION_MS = env('BENCH_SUPABASE_MS', 30_000)
+const STORM = env('BENCH_SUPABASE_STORM', 1_000)
+const PROCESSES = env('BENCH_SUPABASE_PROCESSES', 2)
+const CONCURRENCY = 100
+const BAR_P99_RATIO = 1.1
+const BAR_CPU_RATIO = 5
+
+const SERVER = new URL('./realtime-bench-server.ts', import.meta.url)
+const SESSIONS_CHILD = new URL('./supabase-transport-sessions.ts', import.meta.url)
+const OBSERVER_CHILD = new URL('./supabase-transport-observer.ts', import.meta.url)
+
+interface Propagation {
+  readonly kind: SessionKind
+  readonly joinMs: number
+  readonly updates: number
+  readonly samples: number
+  readonly p50: number
+  readonly p99: number
+  readonly max: number
+  readonly errors: number
+}
+
+interface Storm {
+  readonly kind: SessionKind
+  readonly cpuMs: number
+  readonly wallMs: number
+  readonly events: number
+}
+
+export async function run(): Promise<void> {
+  const rooms = Math.ceil(SESSIONS / ROOM_SIZE)
+  console.log(
+    `${rooms * ROOM_SIZE} sessions in ${rooms} rooms of ${ROOM_SIZE}, one status change per session per ${INTERVAL_MS / 1000} s for ${DURATION_MS / 1000} s; storm of ${STORM}`,
+  )
+  const propagation: Propagation[] = []
+  for (const kind of ['ours', 'raw'] as const)
+    propagation.push(await measurePropagation(kind, rooms))
+  printTable(
+    ['propagation', 'join all', 'updates', 'samples', 'p50', 'p99', 'max', 'errors'],
+    propagation.map((r) => [
+      r.kind === 'ours' ? 'ours: setStatus → snapshot' : 'raw: track → sync → presenceState()',
+      `${(r.joinMs / 1000).toFixed(2)} s`,
+      String(r.updates),
+      String(r.samples),
+      `${r.p50.toFixed(2)} ms`,
+      `${r.p99.toFixed(2)} ms`,
+      `${r.max.toFixed(1)} ms`,
+      String(r.errors),
+    ]),
+  )
+  const [ours, raw] = propagation as [Propagation, Propagation]
+  const p99Ratio = ours.p99 / raw.p99
+  console.log(
+    `\nours/raw: p50 ${formatRatio(ours.p50 / raw.p50)}, p99 ${formatRatio(p99Ratio)} (ours with coalesceMs 0: the default 200 ms window, which batches status and activity into one update, would add up to 200 ms by design)`,
+  )
+  console.log(
+    `bar: our p99 within ${BAR_P99_RATIO}× of raw supabase-js: ${p99Ratio <= BAR_P99_RATIO ? 'met' : 'missed'}`,
+  )
+
+  console.log(`\njoin storm: ${STORM} members into one room…`)
+  const storm = await measureStorm()
+  printTable(
+    ['observer of the storm', 'CPU', 'wall', 'events'],
+    storm.map((s) => [
+      s.kind === 'ours' ? 'ours: PresenceClient + transport' : 'raw: presenceState() per sync',
+      `${s.cpuMs.toFixed(0)} ms`,
+      `${(s.wallMs / 1000).toFixed(2)} s`,
+      String(s.events),
+    ]),
+  )
+  const [stormOurs, stormRaw] = storm as [Storm, Storm]
+  const cpuRatio = stormRaw.cpuMs / stormOurs.cpuMs
+  console.log(`\nraw/ours observer CPU: ${formatRatio(cpuRatio)}`)
+  console.log(
+    `bar: the observer's CPU at least ${BAR_CPU_RATIO}× lower than the raw pattern: ${cpuRatio >= BAR_CPU_RATIO ? 'met' : 'missed'}`,
+  )
+  const file = writeResults('supabase-transport', {
+    versions: { '@supabase/supabase-js': packageVersion('@supabase/supabase-js') },
+    sessions: rooms * ROOM_SIZE,
+    roomSize: ROOM_SIZE,
+    intervalMs: INTERVAL_MS,
+    durationMs: DURATION_MS,
+    storm: STORM,
+    propagation,
+    p99Ratio,
+    joinStorm: storm,
+    cpuRatio,
+  })
+  console.log(`\nwritten to ${file}`)
+}
+
+async function startServer(): Promise<{ server: ChildProcess; url: string }> {
+  const server = forkModule(SERVER)
+  const { url } = await next<{ url: string }>(server, 'ready')
+  return { server, url }
+}
+
+async function measurePropagation(kind: SessionKind, rooms: number): Promise<Propagation> {
+  console.log(`${kind}: joining…`)
+  const { server, url } = await startServer()
+  const children: ChildProcess[] = [server]
+  try {
+    const processes = Math.min(PROCESSES, rooms)
+    const clients = Array.from({ length: processes }, () => forkModule(SESSIONS_CHILD))
+    children.push(...clients)
+    await Promise.all(clients.map((c) => next(c, 'ready')))
+    const started = performance.now()
+    const joined = clients.map((c) => next(c, 'joined', 600_000))
+    clients.forEach((c, i) => {
+      const command: SessionsCommand = {
+        type: 'join',
+        kind,
+        url,
+        rooms: Array.from({ length: rooms }, (_, r) => r).filter((r) => r % processes === i),
+        roomSize: ROOM_SIZE,
+        concurrency: CONCURRENCY / processes,
+      }
+      c.send(command)
+    })
+    await Promise.all(joined)
+    const joinMs = performance.now() - started
+    console.log(`  joined in ${(joinMs / 1000).toFixed(2)} s; measuring ${DURATION_MS / 1000} s…`)
+    const ran = clients.map((c) =>
+      next<{ updates: number; latencies: number[]; errors: number }>(
+        c,
+        'ran',
+        DURATION_MS + 120_000,
+      ),
+    )
+    for (const c of clients)
+      c.send({
+        type: 'run',
+        intervalMs: INTERVAL_MS,
+        durationMs: DURATION_MS,
+      } satisfies SessionsCommand)
+    const reports = await Promise.all(ran)
+    const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b)
+    return {
+      kind,
+      joinMs,
+      updates: reports.reduce((sum, r) => sum + r.updates, 0),
+      samples: latencies.length,
+      p50: median(latencies),
+      p99: latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN,
+      max: latencies.at(-1) ?? Number.NaN,
+      errors: reports.reduce((sum, r) => sum + r.errors, 0),
+    }
+  } finally {
+    await stopAll(children)
+  }
+}
+
+async function measureStorm(): Promise<Storm[]> {
+  const { server, url } = await startServer()
+  const children: ChildProcess[] = [server]
+  try {
+    const kinds = ['ours', 'raw'] as const
+    const observers = kinds.map(() => forkModule(OBSERVER_CHILD))
+    children.push(...observers)
+    await Promise.all(observers.map((o) => next(o, 'ready')))
+    const opened = observers.map((o) => next(o, 'opened'))
+    observers.forEach((o, i) => {
+      o.send({ type: 'open', kind: kinds[i]!, url, roomId: 'storm' } satisfies ObserverCommand)
+    })
+    await Promise.all(opened)
+    const joiners = Array.from({ length: PROCESSES }, () => forkModule(SESSIONS_CHILD))
+    children.push(...joiners)
+    await Promise.all(joiners.map((j) => next(j, 'ready')))
+    const seen = observers.map((o) => next<Omit<Storm, 'kind'>>(o, 'seen', 600_000))
+    // Every joiner and both observers: the storm is over for an observer once it sees them all.
+    for (const o of observers) o.send({ type: 'go', target: STORM + 2 } satisfies ObserverCommand)
+    const per = Math.ceil(STORM / PROCESSES)
+    joiners.forEach((j, i) => {
+      const command: SessionsCommand = {
+        type: 'storm',
+        url,
+        roomId: 'storm',
+        first: i * per,
+        count: Math.max(0, Math.min(per, STORM - i * per)),
+        concurrency: CONCURRENCY / PROCESSES,
+      }
+      j.send(command)
+    })
+    const results = await Promise.all(seen)
+    return results.map((r, i) => ({ kind: kinds[i]!, ...r }))
+  } finally {
+    await stopAll(children)
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The board's composition root: reads the address (who you are, which wedding, test timings),
+ * connects to Realtime, creates your presence client over the receipt tap, and renders.
+ */
+import '@fontsource-variable/inter'
+import './styles.css'
+import { createPresenceClient, type PrivacySettings } from '@wedsync/presence-core'
+import { createDomActivitySource } from '@wedsync/presence-core/browser'
+import { PresenceProvider } from '@wedsync/presence-react'
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { supplierById } from './cast.js'
+import { parseBoardConfig } from './config.js'
+import { connectRealtime } from './realtime.js'
+import { createReceiptTap } from './receipt-tap.js'
+import { App } from './ui/App.js'
+import { Setup } from './ui/Setup.js'
+
+const root = createRoot(document.getElementById('root')!)
+const url = import.meta.env.VITE_SUPABASE_URL as string | undefined
+const anonKey = import.meta.env.VITE_SUPABASE_ANON_KEY as string | undefined
+
+if (!url || !anonKey) {
+  root.render(<Setup />)
+} else {
+  const config = parseBoardConfig(window.location.search)
+  for (const problem of config.problems) console.warn(`wedding board: ${problem}`)
+  const me = supplierById(config.userId)!
+  const privacyKey = `wedsync-board:privacy:${me.userId}`
+  const privacy = readPrivacy(privacyKey)
+  const connection = connectRealtime({ url, anonKey })
+  const tap = createReceiptTap(connection.transport)
+  const client = createPresenceClient({
+    transport: tap.transport,
+    userId: me.userId,
+    profile: { name: me.name, role: me.role },
+    activity: createDomActivitySource(),
+    privacy,
+    ...(config.idleAfterMs !== undefined && { idleAfterMs: config.idleAfterMs }),
+    ...(config.awayAfterMs !== undefined && { awayAfterMs: config.awayAfterMs }),
+    ...(config.heartbeat && { heartbeat: config.heartbeat }),
+  })
+  client.on('error', (error) => console.warn(`presence: ${error.message}`))
+  // Leaving on the way out tells the others at once, rather than when the socket drops.
+  window.addEventListener('pagehide', () => {
+    client.destroy()
+    void connection.close()
+  })
+  // Back from the browser's page cache, the client is gone: start afresh.
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) window.location.reload()
+  })
+  root.render(
+    <StrictMode>
+      <PresenceProvider client={client}>
+        <App
+          client={client}
+          config={config}
+          me={me}
+          tap={tap}
+          initialPrivacy={privacy}
+          savePrivacy={(p) => localStorage.setItem(privacyKey, JSON.stringify(p))}
+        />
+      </PresenceProvider>
+    </StrictMode>,
+  )
+}
+
+function readPrivacy(key: string): PrivacySettings {
+  try {
+    const saved = JSON.parse(localStorage.getItem(key) ?? '{}') as Record<string, unknown>
+    const flag = (name: string) => (typeof saved[name] === 'boolean' ? saved[name] : undefined)
+    const settings: Record<string, boolean> = {}
+    for (const name of ['appearOffline', 'showActivity', 'showLastSeen']) {
+      const value = flag(name)
+      if (value !== undefined) settings[name] = value
+    }
+    return settings
+  } catch {
+    return {}
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * createPresenceClient: the one shell that owns time. It holds the local state machine, listens to
+ * the activity source, schedules the next automatic change (idle, away, expiries) on the injected
+ * scheduler, and keeps ref-counted rooms publishing the session's meta.
+ */
+import { EventEmitter } from 'eventemitter3'
+import { invalidArgument, PresenceError } from './errors.js'
+import { DEFAULT_HEARTBEAT_POLICY, type HeartbeatPolicy } from './heartbeat-policy.js'
+import {
+  createLocalState,
+  isHidden,
+  type LocalEvent,
+  type LocalState,
+  nextLocalChangeAt,
+  reduceLocal,
+  selfPresence,
+  settingsFromOtherSessions,
+  toSessionMeta,
+  visibleFingerprint,
+} from './local-state.js'
+import { isValidPresenceKey } from './meta-schema.js'
+import type { ActivitySource, Clock, PresenceTransport, Scheduler } from './ports.js'
+import { systemClock, systemScheduler } from './ports.js'
+import { createRoom, listen, type PresenceRoom, type RoomHandle, type RoomHost } from './room.js'
+import type { RoomStateOptions } from './room-state.js'
+import { DEFAULT_STATUS_POLICY } from './status-policy.js'
+import type {
+  Activity,
+  CalendarBusy,
+  CustomStatus,
+  ManualStatus,
+  PrivacySettings,
+  Profile,
+  SelfPresence,
+} from './types.js'
+import { defined } from './util.js'
+import {
+  checkActivity,
+  checkCalendar,
+  checkCustomStatus,
+  checkManualStatus,
+  checkPrivacy,
+  checkProfile,
+  checkRoomId,
+} from './validate-input.js'
+
+export interface PresenceClientOptions {
+  readonly transport: PresenceTransport
+  /** The presence key: one user is one member however many sessions they have. */
+  readonly userId: string
+  /** One tab, device or process. Default: a random id. */
+  readonly sessionId?: string
+  readonly profile?: Profile
+  readonly clock?: Clock
+  readonly scheduler?: Scheduler
+  /** Where input and visibility come from; `createDomActivitySource()` in browsers. */
+  readonly activity?: ActivitySource
+  /** Initial activity for every room (a room's own activity overrides it). */
+  readonly initialActivity?: Activity
+  /** Default 5 minutes. */
+  readonly idleAfterMs?: number
+  /** Default 30 minutes. */
+  readonly awayAfterMs?: number
+  /** A hidden page is idle after this long. Default 1 minute. */
+  readonly hiddenIdleAfterMs?: number
+  readonly heartbeat?: Partial<HeartbeatPolicy>
+  readonly privacy?: PrivacySettings
+  /** Room state options: keep offline members (default true), lease bounds. */
+  readonly rooms?: RoomStateOptions
+}
+
+export interface EnterOptions {
+  /** What you are doing in this room: entering a wedding's room says you are viewing it. */
+  readonly activity?: Activity
+  readonly private?: boolean
+}
+
+export interface ClientEvents {
+  /** Your own presence changed (status, manual/custom status, activity, privacy). */
+  status: (me: SelfPresence) => void
+  /** Something was dropped or failed; the client keeps running. */
+  error: (error: PresenceError) => void
+}
+
+export interface PresenceClient {
+  readonly userId: string
+  readonly sessionId: string
+  me(): SelfPresence
+  /** `busy` or `away` by hand, applied on every session of the user; `null` = automatic again. */
+  setStatus(status: ManualStatus | null): void
+  setCustomStatus(custom: CustomStatus | null): void
+  setActivity(activity: Activity | null): void
+  setPrivacy(privacy: PrivacySettings): void
+  /** Busy from the calendar until `until`; a manual status still wins. `null` clears it. */
+  setCalendarBusy(calendar: CalendarBusy | null): void
+  /** Enters a room, or returns the one already entered (ref-counted: each enter needs a leave). */
+  enter(roomId: string, options?: EnterOptions): PresenceRoom
+  leave(roomId: string): void
+  room(roomId: string): PresenceRoom | undefined
+  on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void
+  destroy(): void
+}
+
+function randomId(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto
+  if (c?.randomUUID) return c.randomUUID()
+  return `s-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`
+}
+
+function checkKey(value: unknown, name: string): string {
+  if (isValidPresenceKey(value)) return value
+  throw invalidArgument(`${name} must be a valid presence key (1–128 characters)`)
+}
+
+function positive(value: number, name: string): number {
+  if (Number.isFinite(value) && value > 0) return value
+  throw invalidArgument(`${name} must be a positive number (ms)`)
+}
+
+/** The defaults with every option that is set in place of its default, vetted by `check`. */
+function withDefaults<T extends Record<keyof T, number>>(
+  defaults: T,
+  given: Partial<T> = {},
+  check = (value: number, _name: string) => value,
+): T {
+  const result = { ...defaults }
+  for (const name of Object.keys(defaults) as (keyof T & string)[]) {
+    const value = given[name]
+    if (value !== undefined) result[name] = check(value, name) as T[keyof T & string]
+  }
+  return result
+}
+
+/** Creates a presence client for one session of one user. */
+export function createPresenceClient(options: PresenceClientOptions): PresenceClient {
+  if (typeof options?.transport?.openRoom !== 'function')
+    throw invalidArgument('transport must implement openRoom()')
+  const userId = checkKey(options.userId, 'userId')
+  const sessionId = checkKey(options.sessionId ?? randomId(), 'sessionId')
+  const { transport, activity: source } = options
+  const clock = options.clock ?? systemClock
+  const scheduler =
+    options.scheduler ?? (isScheduler(options.clock) ? options.clock : systemScheduler)
+  const policy = withDefaults(DEFAULT_STATUS_POLICY, options, positive)
+  const heartbeat = withDefaults(DEFAULT_HEARTBEAT_POLICY, options.heartbeat)
+  const emitter = new EventEmitter<ClientEvents>()
+  const rooms = new Map<string, { room: RoomHandle; refs: number }>()
+  const initial = source?.current?.()
+  let local: LocalState = createLocalState(clock.now(), {
+    hidden: initial?.hidden,
+    online: initial?.online,
+    privacy: options.privacy ? checkPrivacy(options.privacy) : undefined,
+    profile: options.profile ? checkProfile(options.profile) : undefined,
+    activity: options.initialActivity ? checkActivity(options.initialActivity) : undefined,
+  })
+  let cancelLocalTimer: (() => void) | undefined
+  let destroyed = false
+
+  const me = (): SelfPresence => selfPresence(local, clock.now(), policy, host)
+
+  const assertAlive = () => {
+    if (destroyed) throw new PresenceError('PRESENCE_CLIENT_DESTROYED')
+  }
+
+  /** What rooms last heard about: compared after every event, including the passing of time. */
+  const publishedFingerprint = (now: number): string =>
+    isHidden(local)
+      ? 'hidden'
+      : visibleFingerprint(toSessionMeta(local, now, policy, { sessionId, seq: 0, leaseMs: 0 }))
+
+  const selfFingerprint = (): string => {
+    const { lastInputAt: _input, ...visible } = me()
+    return JSON.stringify(visible)
+  }
+
+  /** Signals from the activity source, other sessions and time: ignored once destroyed. */
+  function apply(event: LocalEvent): void {
+    if (destroyed) return
+    const now = clock.now()
+    const next = reduceLocal(local, event, now)
+    if (next === local && event.type !== 'tick') return
+    local = next
+    const published = publishedFingerprint(now)
+    if (published !== publishedKey) {
+      publishedKey = published
+      for (const { room } of rooms.values()) room._requestPublish('change')
+    }
+    const self = selfFingerprint()
+    if (self !== selfKey) {
+      selfKey = self
+      emitter.emit('status', me())
+    }
+    scheduleLocalTimer()
+  }
+
+  /** What the app asks for: an error once destroyed. */
+  function set(event: LocalEvent): void {
+    assertAlive()
+    apply(event)
+  }
+
+  function scheduleLocalTimer(): void {
+    cancelLocalTimer?.()
+    cancelLocalTimer = undefined
+    const now = clock.now()
+    const at = nextLocalChangeAt(local, now, policy)
+    if (at !== undefined)
+      cancelLocalTimer = scheduler.schedule(at - now, () => {
+        cancelLocalTimer = undefined
+        apply({ type: 'tick' })
+      })
+  }
+
+  function release(roomId: string): void {
+    const entry = rooms.get(roomId)
+    if (!entry || --entry.refs > 0) return
+    rooms.delete(roomId)
+    entry.room._dispose()
+  }
+
+  const host: RoomHost = {
+    userId,
+    sessionId,
+    clock,
+    scheduler,
+    heartbeat,
+    _roomState: options.rooms ?? {},
+    _metaFor: (ctx) => toSessionMeta(local, clock.now(), policy, ctx),
+    _isHidden: () => isHidden(local),
+    _reportError: (error) => {
+      emitter.emit('error', error)
+    },
+    _adoptFrom(entries) {
+      const { manual, custom } = settingsFromOtherSessions(entries, sessionId)
+      if (manual || custom) apply(defined({ type: 'adopt', manual, custom }))
+    },
+    _release: release,
+  }
+
+  let selfKey = selfFingerprint()
+  let publishedKey = publishedFingerprint(clock.now())
+  const unsubscribeActivity = source ? source.subscribe(apply) : noop
+  scheduleLocalTimer()
+
+  return {
+    userId,
+    sessionId,
+    me,
+    setStatus: (status) => set({ type: 'set-manual', status: checkManualStatus(status) }),
+    setCustomStatus: (custom) => set({ type: 'set-custom', custom: checkCustomStatus(custom) }),
+    setActivity: (activity) =>
+      set({ type: 'set-activity', activity: activity === null ? null : checkActivity(activity) }),
+    setPrivacy: (privacy) => set({ type: 'set-privacy', privacy: checkPrivacy(privacy) }),
+    setCalendarBusy: (calendar) =>
+      set({ type: 'set-calendar', calendar: calendar === null ? null : checkCalendar(calendar) }),
+    enter(roomId, enterOptions = {}) {
+      assertAlive()
+      checkRoomId(roomId)
+      const activity = enterOptions.activity ? checkActivity(enterOptions.activity) : undefined
+      const existing = rooms.get(roomId)
+      if (existing) {
+        existing.refs++
+        if (activity) existing.room.setActivity(activity)
+        return existing.room
+      }
+      const transportRoom = transport.openRoom(
+        roomId,
+        defined({ key: userId, private: enterOptions.private }),
+      )
+      const room = createRoom(host, roomId, transportRoom, activity)
+      rooms.set(roomId, { room, refs: 1 })
+      return room
+    },
+    leave: release,
+    room: (roomId) => rooms.get(roomId)?.room,
+    on: (event, listener) => listen(emitter, event, listener),
+    destroy() {
+      if (destroyed) return
+      destroyed = true
+      for (const { room } of rooms.values()) room._dispose()
+      rooms.clear()
+      unsubscribeActivity()
+      cancelLocalTimer?.()
+      emitter.removeAllListeners()
+    },
+  }
+}
+
+function isScheduler(value: unknown): value is Scheduler {
+  return typeof (value as Scheduler | undefined)?.schedule === 'function'
+}
+
+const noop = () => {}

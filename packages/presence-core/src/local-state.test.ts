@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest'
+import type { SessionEntry } from './aggregation.js'
+import {
+  createLocalState,
+  isHidden,
+  nextLocalChangeAt,
+  reduceLocal,
+  selfPresence,
+  settingsFromOtherSessions,
+  toSessionMeta,
+  visibleFingerprint,
+} from './local-state.js'
+import type { SessionMeta } from './meta-schema.js'
+import { DEFAULT_STATUS_POLICY as POLICY } from './status-policy.js'
+
+const ids = { userId: 'u', sessionId: 's' }
+const ctx = { sessionId: 's', seq: 7, leaseMs: 30_000 }
+const MIN = 60_000
+
+describe('local state machine', () => {
+  it('derives status from input, visibility, manual status and calendar', () => {
+    let s = createLocalState(0)
+    expect(selfPresence(s, 0, POLICY, ids).status).toBe('online')
+    expect(selfPresence(s, 5 * MIN, POLICY, ids).status).toBe('idle')
+    s = reduceLocal(s, { type: 'input' }, 5 * MIN)
+    expect(selfPresence(s, 5 * MIN, POLICY, ids).status).toBe('online')
+    s = reduceLocal(
+      s,
+      { type: 'set-calendar', calendar: { text: 'Ceremony', until: 20 * MIN } },
+      5 * MIN,
+    )
+    expect(selfPresence(s, 6 * MIN, POLICY, ids).status).toBe('busy')
+    expect(selfPresence(s, 21 * MIN, POLICY, ids).status).toBe('idle')
+    s = reduceLocal(s, { type: 'set-manual', status: 'away' }, 6 * MIN)
+    expect(selfPresence(s, 7 * MIN, POLICY, ids)).toMatchObject({
+      status: 'away',
+      automaticStatus: 'online',
+      manualStatus: 'away',
+    })
+    s = reduceLocal(s, { type: 'set-manual', status: null }, 7 * MIN)
+    expect(selfPresence(s, 7 * MIN, POLICY, ids).status).toBe('busy')
+    s = reduceLocal(s, { type: 'set-calendar', calendar: null }, 7 * MIN)
+    expect(s.calendar).toBeUndefined()
+    s = reduceLocal(s, { type: 'visibility', hidden: true }, 8 * MIN)
+    expect(selfPresence(s, 9 * MIN, POLICY, ids)).toMatchObject({ status: 'idle', hidden: true })
+    expect(reduceLocal(s, { type: 'visibility', hidden: true }, 9 * MIN)).toBe(s)
+    s = reduceLocal(s, { type: 'visibility', hidden: false }, 10 * MIN)
+    expect(selfPresence(s, 10 * MIN, POLICY, ids)).toMatchObject({
+      status: 'online',
+      hidden: false,
+    })
+    expect(reduceLocal(s, { type: 'network', online: false }, 10 * MIN).online).toBe(false)
+    expect(reduceLocal(s, { type: 'tick' }, 11 * MIN)).toBe(s)
+  })
+
+  it('stamps settings strictly increasing, so a later setting always wins', () => {
+    let s = createLocalState(100)
+    s = reduceLocal(s, { type: 'set-manual', status: 'busy' }, 100)
+    s = reduceLocal(s, { type: 'set-manual', status: null }, 100)
+    expect(s.manual).toEqual({ status: null, at: 101 })
+  })
+
+  it('adopts only settings newer than its own', () => {
+    let s = reduceLocal(createLocalState(0), { type: 'set-manual', status: 'busy' }, 50)
+    expect(reduceLocal(s, { type: 'adopt', manual: { status: 'away', at: 40 } }, 60)).toBe(s)
+    s = reduceLocal(
+      s,
+      {
+        type: 'adopt',
+        manual: { status: 'away', at: 60 },
+        custom: { status: { text: 'hi' }, at: 60 },
+      },
+      60,
+    )
+    expect(s.manual?.status).toBe('away')
+    expect(s.custom?.status?.text).toBe('hi')
+  })
+
+  it('finds the newest settings among a user’s other sessions', () => {
+    const entry = (session: string, meta: Partial<SessionMeta>): SessionEntry => ({
+      key: 'u',
+      ref: session,
+      heardAt: 0,
+      leaseUntil: 1,
+      meta: { v: 1, session, status: 'online', seq: 1, lease: 30_000, ...meta },
+    })
+    const found = settingsFromOtherSessions(
+      [
+        entry('s', { manual: { status: 'away', at: 99 } }),
+        entry('a', { manual: { status: 'busy', at: 10 }, custom: { status: null, at: 5 } }),
+        entry('b', { manual: { status: null, at: 20 } }),
+      ],
+      's',
+    )
+    expect(found).toEqual({ manual: { status: null, at: 20 }, custom: { status: null, at: 5 } })
+  })
+
+  it('plans the next change: idle, away, custom expiry, calendar end', () => {
+    let s = createLocalState(0)
+    expect(nextLocalChangeAt(s, 0, POLICY)).toBe(5 * MIN)
+    expect(nextLocalChangeAt(s, 5 * MIN, POLICY)).toBe(30 * MIN)
+    expect(nextLocalChangeAt(s, 30 * MIN, POLICY)).toBeUndefined()
+    s = reduceLocal(s, { type: 'set-custom', custom: { text: 'x', expiresAt: 2 * MIN } }, 0)
+    expect(nextLocalChangeAt(s, 0, POLICY)).toBe(2 * MIN)
+    s = reduceLocal(s, { type: 'set-calendar', calendar: { text: 'c', until: MIN } }, 0)
+    expect(nextLocalChangeAt(s, 0, POLICY)).toBe(MIN)
+  })
+})
+
+describe('the published meta', () => {
+  it('carries status, activeAgo and settings, and leaves out what privacy hides', () => {
+    let s = createLocalState(0, { activity: { action: 'viewing' }, profile: { name: 'P' } })
+    s = reduceLocal(s, { type: 'set-custom', custom: { text: 'venue', expiresAt: MIN } }, 0)
+    const meta = toSessionMeta(s, 1_000, POLICY, ctx)
+    expect(meta).toEqual({
+      v: 1,
+      session: 's',
+      status: 'online',
+      seq: 7,
+      lease: 30_000,
+      activeAgo: 1_000,
+      custom: { status: { text: 'venue', expiresAt: MIN }, at: 0 },
+      activity: { action: 'viewing' },
+      profile: { name: 'P' },
+    })
+    expect(toSessionMeta(s, 2 * MIN, POLICY, ctx)).not.toHaveProperty('custom')
+    expect(
+      toSessionMeta(s, 0, POLICY, { ...ctx, activity: { action: 'editing' } }).activity,
+    ).toEqual({ action: 'editing' })
+    const hiddenBits = reduceLocal(
+      s,
+      { type: 'set-privacy', privacy: { showActivity: false, showLastSeen: false } },
+      0,
+    )
+    const privateMeta = toSessionMeta(hiddenBits, 1_000, POLICY, ctx)
+    expect(privateMeta).not.toHaveProperty('activity')
+    expect(privateMeta).not.toHaveProperty('activeAgo')
+    expect(
+      isHidden(reduceLocal(s, { type: 'set-privacy', privacy: { visibility: 'nobody' } }, 0)),
+    ).toBe(true)
+    expect(isHidden(s)).toBe(false)
+  })
+
+  it('fingerprints only what people can see', () => {
+    const s = createLocalState(0)
+    const a = toSessionMeta(s, 1_000, POLICY, ctx)
+    const b = toSessionMeta(s, 2_000, POLICY, { ...ctx, seq: 8, leaseMs: 60_000 })
+    expect(visibleFingerprint(a)).toBe(visibleFingerprint(b))
+    expect(visibleFingerprint(a)).not.toBe(
+      visibleFingerprint(toSessionMeta(s, 6 * MIN, POLICY, ctx)),
+    )
+    expect(visibleFingerprint(undefined)).toBe('')
+  })
+})

@@ -1,0 +1,222 @@
+/**
+ * The local state machine: what this session knows about itself (input, visibility, manual and
+ * custom status, activity) and the meta it publishes. Pure: every function takes `now`. A
+ * reduction says whether the published view changed, which is what costs a presence call.
+ */
+import type { SessionEntry } from './aggregation.js'
+import type { SessionMeta, Stamped } from './meta-schema.js'
+import {
+  automaticStatus,
+  effectiveStatus,
+  isCalendarBusy,
+  isCustomStatusActive,
+  nextAutomaticChangeAt,
+  type StatusPolicy,
+} from './status-policy.js'
+import type {
+  Activity,
+  CalendarBusy,
+  CustomStatus,
+  ManualStatus,
+  PrivacySettings,
+  Profile,
+  SelfPresence,
+} from './types.js'
+import { defined, earliestAfter } from './util.js'
+
+export interface LocalState {
+  readonly lastInputAt: number
+  readonly hiddenSince: number | null
+  readonly online: boolean
+  readonly manual?: Stamped<ManualStatus | null>
+  readonly custom?: Stamped<CustomStatus | null>
+  readonly calendar?: CalendarBusy
+  readonly activity?: Activity
+  readonly profile?: Profile
+  readonly privacy: PrivacySettings
+}
+
+export type LocalEvent =
+  | { readonly type: 'input' }
+  | { readonly type: 'visibility'; readonly hidden: boolean }
+  | { readonly type: 'network'; readonly online: boolean }
+  | { readonly type: 'set-manual'; readonly status: ManualStatus | null }
+  | { readonly type: 'set-custom'; readonly custom: CustomStatus | null }
+  | { readonly type: 'set-activity'; readonly activity: Activity | null }
+  | { readonly type: 'set-calendar'; readonly calendar: CalendarBusy | null }
+  | { readonly type: 'set-privacy'; readonly privacy: PrivacySettings }
+  /** Settings another session of the same user published later than ours: a manual status applies everywhere. */
+  | {
+      readonly type: 'adopt'
+      readonly manual?: Stamped<ManualStatus | null>
+      readonly custom?: Stamped<CustomStatus | null>
+    }
+  | { readonly type: 'tick' }
+
+export interface LocalInit {
+  readonly hidden?: boolean | undefined
+  readonly online?: boolean | undefined
+  readonly activity?: Activity | undefined
+  readonly profile?: Profile | undefined
+  readonly privacy?: PrivacySettings | undefined
+}
+
+export function createLocalState(now: number, init: LocalInit = {}): LocalState {
+  return defined({
+    lastInputAt: now,
+    hiddenSince: init.hidden ? now : null,
+    online: init.online ?? true,
+    privacy: init.privacy ?? {},
+    activity: init.activity,
+    profile: init.profile,
+  })
+}
+
+/** Whether privacy keeps this session from publishing anything at all. */
+export function isHidden(state: LocalState): boolean {
+  return state.privacy.appearOffline === true || state.privacy.visibility === 'nobody'
+}
+
+export function reduceLocal(state: LocalState, event: LocalEvent, now: number): LocalState {
+  switch (event.type) {
+    case 'input':
+      return { ...state, lastInputAt: now }
+    case 'visibility':
+      if (event.hidden) return state.hiddenSince === null ? { ...state, hiddenSince: now } : state
+      // Coming back to the page is input: the person is looking at it.
+      return { ...state, hiddenSince: null, lastInputAt: now }
+    case 'network':
+      return { ...state, online: event.online }
+    case 'set-manual':
+      return { ...state, manual: { status: event.status, at: stampAfter(state.manual, now) } }
+    case 'set-custom':
+      return { ...state, custom: { status: event.custom, at: stampAfter(state.custom, now) } }
+    case 'set-activity':
+      return defined({ ...state, activity: event.activity ?? undefined })
+    case 'set-calendar':
+      return defined({ ...state, calendar: event.calendar ?? undefined })
+    case 'set-privacy':
+      return { ...state, privacy: event.privacy }
+    case 'adopt': {
+      let next = state
+      if (event.manual && isLater(event.manual, state.manual))
+        next = { ...next, manual: event.manual }
+      if (event.custom && isLater(event.custom, state.custom))
+        next = { ...next, custom: event.custom }
+      return next
+    }
+    case 'tick':
+      return state
+  }
+}
+
+/** Stamps are the wall clock, kept strictly increasing per session so "latest wins" is never a tie with itself. */
+function stampAfter(previous: Stamped<unknown> | undefined, now: number): number {
+  return previous && previous.at >= now ? previous.at + 1 : now
+}
+
+function isLater(candidate: Stamped<unknown>, current: Stamped<unknown> | undefined): boolean {
+  return !current || candidate.at > current.at
+}
+
+/** The newest manual and custom settings among a user's other sessions, for `adopt`. */
+export function settingsFromOtherSessions(entries: readonly SessionEntry[], ownSessionId: string) {
+  let manual: Stamped<ManualStatus | null> | undefined
+  let custom: Stamped<CustomStatus | null> | undefined
+  for (const { meta } of entries) {
+    if (meta.session === ownSessionId) continue
+    if (meta.manual && isLater(meta.manual, manual)) manual = meta.manual
+    if (meta.custom && isLater(meta.custom, custom)) custom = meta.custom
+  }
+  return { manual, custom }
+}
+
+/** The calendar window while it lasts. */
+function activeCalendar(state: LocalState, now: number): CalendarBusy | undefined {
+  return isCalendarBusy(state.calendar, now) ? state.calendar : undefined
+}
+
+export function selfPresence(
+  state: LocalState,
+  now: number,
+  policy: StatusPolicy,
+  ids: { readonly userId: string; readonly sessionId: string },
+): SelfPresence {
+  const automatic = automaticStatus(state, now, policy)
+  const manual = state.manual?.status ?? undefined
+  const custom = state.custom?.status
+  const calendar = activeCalendar(state, now)
+  return defined({
+    userId: ids.userId,
+    sessionId: ids.sessionId,
+    status: effectiveStatus(automatic, manual, calendar, now),
+    automaticStatus: automatic,
+    lastInputAt: state.lastInputAt,
+    hidden: state.hiddenSince !== null,
+    appearOffline: isHidden(state),
+    manualStatus: manual,
+    customStatus: isCustomStatusActive(custom, now) ? custom : undefined,
+    calendar,
+    activity: state.activity,
+  })
+}
+
+/** The next instant when the local view changes by time alone (idle, away, expiries). */
+export function nextLocalChangeAt(
+  state: LocalState,
+  now: number,
+  policy: StatusPolicy,
+): number | undefined {
+  return earliestAfter(now, [
+    nextAutomaticChangeAt(state, now, policy),
+    state.custom?.status?.expiresAt,
+    state.calendar?.until,
+  ])
+}
+
+export interface MetaContext {
+  readonly sessionId: string
+  readonly seq: number
+  readonly leaseMs: number
+  /** The room's own activity (entering a wedding's room sets what you view there). */
+  readonly activity?: Activity | undefined
+}
+
+/**
+ * The meta this session publishes. Privacy is enforced here, where data leaves: activity and
+ * last-active are left out when the user hides them; expired settings are not sent.
+ */
+export function toSessionMeta(
+  state: LocalState,
+  now: number,
+  policy: StatusPolicy,
+  ctx: MetaContext,
+): SessionMeta {
+  const { privacy, custom } = state
+  return defined({
+    v: 1,
+    session: ctx.sessionId,
+    status: automaticStatus(state, now, policy),
+    seq: ctx.seq,
+    lease: ctx.leaseMs,
+    activeAgo: privacy.showLastSeen === false ? undefined : Math.max(0, now - state.lastInputAt),
+    manual: state.manual,
+    custom:
+      custom && (custom.status === null || isCustomStatusActive(custom.status, now))
+        ? custom
+        : undefined,
+    calendar: activeCalendar(state, now),
+    activity: privacy.showActivity === false ? undefined : (ctx.activity ?? state.activity),
+    profile: state.profile,
+  })
+}
+
+/**
+ * A fingerprint of what a published meta says to other people. Two metas with the same
+ * fingerprint differ only in liveness (seq, activeAgo), so no presence call is needed between them.
+ */
+export function visibleFingerprint(meta: SessionMeta | undefined): string {
+  if (!meta) return ''
+  const { seq: _seq, activeAgo: _ago, lease: _lease, ...visible } = meta
+  return JSON.stringify(visible)
+}

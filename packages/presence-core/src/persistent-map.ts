@@ -1,0 +1,152 @@
+/**
+ * A persistent (immutable) string-keyed map: a hash trie with 32-way branching. `set`/`delete`
+ * copy one path of at most 7 small nodes, so a change to one member costs O(log32 n) whatever the
+ * room size, and every untouched value keeps its identity (rule 6).
+ */
+
+const BITS = 3
+const MASK = 7
+
+/** One key and its value; keys whose hashes are equal (rare) chain through `_next`. */
+interface Leaf<V> {
+  readonly _hash: number
+  readonly _key: string
+  readonly _value: V
+  readonly _next: Leaf<V> | undefined
+}
+/** One slot per 5 bits of the hash at this depth; empty slots are holes. */
+type Branch<V> = readonly (Node<V> | undefined)[]
+type Node<V> = Leaf<V> | Branch<V>
+
+/** FNV-1a over UTF-16 code units: fast, and well spread for ids. A signed 32-bit integer (a small integer to V8, never a boxed number). */
+function hashKey(key: string): number {
+  let h = 0x811c9dc5 | 0
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193)
+  return h
+}
+
+const isBranch = Array.isArray as <V>(node: Node<V> | undefined) => node is Branch<V>
+
+const slot = (hash: number, shift: number) => (hash >>> shift) & MASK
+
+// One shape for every leaf, so the code that reads leaves stays monomorphic.
+const leaf = <V>(hash: number, key: string, value: V, next: Leaf<V> | undefined): Leaf<V> => ({
+  _hash: hash,
+  _key: key,
+  _value: value,
+  _next: next,
+})
+
+function leafIn<V>(node: Node<V> | undefined, hash: number, key: string): Leaf<V> | undefined {
+  for (let shift = 0; isBranch(node); shift += BITS) node = node[slot(hash, shift)]
+  while (node && node._key !== key) node = node._next
+  return node
+}
+
+/** `chain` (leaves of one hash) with `key` set: the same chain when the value is already there. */
+function setInChain<V>(chain: Leaf<V> | undefined, hash: number, key: string, value: V): Leaf<V> {
+  if (!chain) return leaf(hash, key, value, undefined)
+  if (chain._key === key)
+    return chain._value === value ? chain : leaf(hash, key, value, chain._next)
+  const next = setInChain(chain._next, hash, key, value)
+  return next === chain._next ? chain : leaf(hash, chain._key, chain._value, next)
+}
+
+function deleteInChain<V>(chain: Leaf<V> | undefined, key: string): Leaf<V> | undefined {
+  if (!chain || chain._key === key) return chain?._next
+  const next = deleteInChain(chain._next, key)
+  return next === chain._next ? chain : leaf(chain._hash, chain._key, chain._value, next)
+}
+
+function setIn<V>(
+  node: Node<V> | undefined,
+  shift: number,
+  hash: number,
+  key: string,
+  value: V,
+): Node<V> {
+  if (isBranch(node)) {
+    const i = slot(hash, shift)
+    const child = node[i]
+    const next = setIn(child, shift + BITS, hash, key, value)
+    if (next === child) return node
+    const copy = node.slice()
+    copy[i] = next
+    return copy
+  }
+  if (node && node._hash !== hash) {
+    // Another hash in this slot: a branch separates the two (one level deeper while they share bits).
+    const branch: (Node<V> | undefined)[] = []
+    branch[slot(node._hash, shift)] = node
+    return setIn(branch, shift, hash, key, value)
+  }
+  return setInChain(node, hash, key, value)
+}
+
+function deleteIn<V>(node: Node<V>, shift: number, hash: number, key: string): Node<V> | undefined {
+  if (!isBranch(node)) return deleteInChain(node, key)
+  const i = slot(hash, shift)
+  const child = node[i]
+  const next = child && deleteIn(child, shift + BITS, hash, key)
+  if (next === child) return node
+  const copy = node.slice()
+  copy[i] = next
+  // A branch left with one leaf collapses into that leaf so lookups stay short.
+  let live = 0
+  let last: Node<V> | undefined
+  for (const n of copy) if (n) live++, (last = n)
+  return live > 1 || isBranch(last) ? copy : last
+}
+
+function* walk<V>(node: Node<V> | undefined): Generator<Leaf<V>> {
+  if (isBranch(node)) for (const child of node) yield* walk(child)
+  else for (; node; node = node._next) yield node
+}
+
+export class PersistentMap<V> {
+  static empty<V>(): PersistentMap<V> {
+    return new PersistentMap<V>(undefined, 0)
+  }
+
+  private readonly _root: Node<V> | undefined
+  readonly size: number
+
+  private constructor(root: Node<V> | undefined, size: number) {
+    this._root = root
+    this.size = size
+  }
+
+  get(key: string): V | undefined {
+    return this._root && leafIn(this._root, hashKey(key), key)?._value
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined
+  }
+
+  /** A map with `key` set; the same map when the value is already identical. */
+  set(key: string, value: V): PersistentMap<V> {
+    const hash = hashKey(key)
+    const root = setIn(this._root, 0, hash, key, value)
+    if (root === this._root) return this
+    return new PersistentMap(root, this.size + (leafIn(this._root, hash, key) ? 0 : 1))
+  }
+
+  /** A map without `key`; the same map when it was absent. */
+  delete(key: string): PersistentMap<V> {
+    const root = this._root && deleteIn(this._root, 0, hashKey(key), key)
+    return root === this._root ? this : new PersistentMap(root, this.size - 1)
+  }
+
+  *entries(): Generator<[string, V]> {
+    for (const node of walk(this._root)) yield [node._key, node._value]
+  }
+
+  *values(): Generator<V> {
+    for (const node of walk(this._root)) yield node._value
+  }
+
+  *keys(): Generator<string> {
+    for (const node of walk(this._root)) yield node._key
+  }
+}

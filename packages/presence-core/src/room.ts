@@ -1,0 +1,479 @@
+/**
+ * PresenceRoom: the shell around one room's pure state. It feeds transport events through the
+ * room-state functions, owns the room's timers (coalesced publish, heartbeat, lease expiry) on the
+ * injected scheduler, spends presence calls from the budget, and runs broadcasts with receipts.
+ */
+import { EventEmitter } from 'eventemitter3'
+import type { ZodMiniType } from 'zod/mini'
+import type { SessionEntry } from './aggregation.js'
+import {
+  BROADCAST_EVENT,
+  type BroadcastEnvelope,
+  broadcastEnvelopeSchema,
+  buildReport,
+  expectsReceipt,
+  RECEIPT_EVENT,
+  type Receipt,
+  receiptSchema,
+  recipientsOf,
+} from './broadcast.js'
+import { PresenceError } from './errors.js'
+import {
+  budgetAvailableAt,
+  type CallKind,
+  EMPTY_BUDGET,
+  type HeartbeatPolicy,
+  heartbeatIntervalFor,
+  leaseFor,
+  spendBudget,
+} from './heartbeat-policy.js'
+import { type MetaContext, visibleFingerprint } from './local-state.js'
+import type { SessionMeta } from './meta-schema.js'
+import type {
+  Clock,
+  PresenceEvent,
+  Scheduler,
+  TransportRoom,
+  TransportStatus,
+  TransportStatusDetail,
+} from './ports.js'
+import {
+  applyPresenceEvent,
+  createRoomState,
+  expireLeases,
+  nextDeadline,
+  type RoomState,
+  type RoomStateOptions,
+  type RoomUpdate,
+  sessionsOf,
+} from './room-state.js'
+import type { Activity, BroadcastReport, MemberPresence, RoomSnapshot } from './types.js'
+import { checkEvent } from './validate-input.js'
+
+/** What a room needs from its client: identity, time, the local meta, and where errors go. */
+export interface RoomHost {
+  readonly userId: string
+  readonly sessionId: string
+  readonly clock: Clock
+  readonly scheduler: Scheduler
+  readonly heartbeat: HeartbeatPolicy
+  readonly _roomState: RoomStateOptions
+  _metaFor(ctx: MetaContext): SessionMeta
+  _isHidden(): boolean
+  _reportError(error: PresenceError): void
+  _adoptFrom(entries: readonly SessionEntry[]): void
+  _release(roomId: string): void
+}
+
+export interface BroadcastOptions {
+  /** Ask every recipient's devices to confirm, and wait for them. Default false. */
+  readonly receipts?: boolean
+  /** How long to wait for receipts. Default 2,000 ms. */
+  readonly timeoutMs?: number
+}
+
+export interface BroadcastMeta {
+  readonly id: string
+  readonly userId: string
+  readonly sessionId: string
+}
+
+export interface RoomEvents {
+  join: (member: MemberPresence) => void
+  leave: (member: MemberPresence) => void
+  update: (member: MemberPresence) => void
+  sync: (snapshot: RoomSnapshot) => void
+  connection: (status: TransportStatus, detail?: TransportStatusDetail) => void
+}
+
+export interface PresenceRoom {
+  readonly id: string
+  /** connecting | joined | reconnecting | closed | error */
+  readonly connection: TransportStatus
+  getSnapshot(): RoomSnapshot
+  /** Called after every new snapshot; for React's useSyncExternalStore. */
+  subscribe(listener: () => void): () => void
+  member(userId: string): MemberPresence | undefined
+  on<E extends keyof RoomEvents>(event: E, listener: RoomEvents[E]): () => void
+  /** Sets what you are doing in this room (overrides the client-wide activity here). */
+  setActivity(activity: Activity | null): void
+  broadcast(event: string, payload: unknown, options?: BroadcastOptions): Promise<BroadcastReport>
+  onBroadcast(event: string, handler: (payload: unknown, meta: BroadcastMeta) => void): () => void
+  /** Same as `client.leave(room.id)`. */
+  leave(): void
+}
+
+/** A broadcast waiting for receipts. */
+interface PendingBroadcast {
+  /** Records a receipt from `userId`; settles once every expected recipient confirmed. */
+  readonly _confirm: (userId: string) => void
+  /** Resolves the broadcast with the receipts that came back so far. */
+  readonly _settle: () => void
+}
+
+/** A room as its client holds it: the public room plus what only the client calls. */
+export interface RoomHandle extends PresenceRoom {
+  /** Entries of the room state for one key: used by the client to adopt its own other sessions' settings. */
+  _entriesOf(key: string): readonly SessionEntry[]
+  /** Something we publish may have changed: coalesce changes made close together into one update. */
+  _requestPublish(kind: CallKind): void
+  /** Closes the transport room; leaving removes our presence, so no untrack call is spent. */
+  _dispose(): void
+}
+
+const DEFAULT_RECEIPT_TIMEOUT_MS = 2_000
+const noop = () => {}
+
+/** Subscribes to a typed emitter and returns the unsubscribe function. */
+export function listen<Events extends object, E extends keyof Events>(
+  emitter: EventEmitter<Events>,
+  event: E,
+  listener: Events[E],
+): () => void {
+  // eventemitter3's typed overloads cannot follow a generic key; the event map keeps it safe.
+  const fn = listener as never
+  emitter.on(event as never, fn)
+  return () => {
+    emitter.off(event as never, fn)
+  }
+}
+
+export function createRoom(
+  host: RoomHost,
+  id: string,
+  transport: TransportRoom,
+  initialActivity?: Activity,
+): RoomHandle {
+  const { userId, sessionId, clock, scheduler, heartbeat: policy } = host
+  const emitter = new EventEmitter<RoomEvents>()
+  const listeners = new Set<() => void>()
+  const handlers = new Map<string, Set<(payload: unknown, meta: BroadcastMeta) => void>>()
+  const pending = new Map<string, PendingBroadcast>()
+  let connection: TransportStatus = 'connecting'
+  let state: RoomState = createRoomState(id, host._roomState)
+  let activity = initialActivity
+  let budget = EMPTY_BUDGET
+  let seq = clock.now()
+  let published: SessionMeta | undefined
+  let tracked = false
+  let awaitingFreshSync = true
+  let cancelFlush: (() => void) | undefined
+  let cancelHeartbeat: (() => void) | undefined
+  let cancelExpiry: (() => void) | undefined
+  let expiryAt: number | undefined
+  let broadcastCounter = 0
+  let disposed = false
+
+  const transportError = (action: string, error: unknown) =>
+    new PresenceError('PRESENCE_TRANSPORT_FAILED', `${action} failed in ${id}: ${String(error)}`, {
+      cause: error,
+    })
+
+  const transportFailed = (action: string) => (error: unknown) => {
+    if (!disposed) host._reportError(transportError(action, error))
+  }
+
+  const dropped = (what: string, details?: unknown) =>
+    host._reportError(
+      new PresenceError('PRESENCE_PAYLOAD_INVALID', `Dropped ${what} in ${id}`, { details }),
+    )
+
+  /** Transport callbacks never see our exceptions: they are reported instead (rule 7). */
+  const guarded =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A): void => {
+      if (disposed) return
+      try {
+        fn(...args)
+      } catch (error) {
+        host._reportError(
+          error instanceof PresenceError ? error : transportError('handling', error),
+        )
+      }
+    }
+
+  const entriesOf = (key: string): readonly SessionEntry[] => sessionsOf(state, key)
+
+  const notify = () => {
+    for (const listener of Array.from(listeners)) listener()
+  }
+
+  // ── transport events ────────────────────────────────────────────────────────
+
+  function onStatus(status: TransportStatus, detail?: TransportStatusDetail): void {
+    connection = status
+    tracked = false
+    if (status === 'joined') {
+      // A (re)join is a new membership on the server: it holds none of our presence and counts
+      // presence calls afresh, and the sync that follows is the whole truth.
+      awaitingFreshSync = true
+      published = undefined
+      budget = EMPTY_BUDGET
+      flush('change')
+    } else stopTimers()
+    emitter.emit('connection', status, detail)
+    notify()
+  }
+
+  function onPresence(event: PresenceEvent): void {
+    const isSync = event.type === 'sync'
+    const fresh = isSync && awaitingFreshSync
+    if (isSync) awaitingFreshSync = false
+    commit(applyPresenceEvent(state, event, clock.now(), { fresh }), isSync)
+    if (isSync || event.key === userId) host._adoptFrom(entriesOf(userId))
+  }
+
+  function commit(update: RoomUpdate, isSync?: boolean): void {
+    for (const rejected of update.rejected)
+      dropped(`presence for "${rejected.key}" (${rejected.reason})`, { roomId: id, ...rejected })
+    const changes = update.changes
+    const changed = update.state.snapshot !== state.snapshot
+    state = update.state
+    if (changed) {
+      for (const m of changes.joined) emitter.emit('join', m)
+      for (const m of changes.left) emitter.emit('leave', m)
+      for (const m of changes.updated) emitter.emit('update', m)
+      notify()
+    }
+    if (isSync) emitter.emit('sync', state.snapshot)
+    scheduleExpiry()
+  }
+
+  function scheduleExpiry(): void {
+    if (connection !== 'joined') return
+    const at = nextDeadline(state)
+    if (at === expiryAt) return
+    cancelExpiry?.()
+    expiryAt = at
+    if (at !== undefined)
+      cancelExpiry = scheduler.schedule(
+        at - clock.now(),
+        guarded(() => {
+          expiryAt = cancelExpiry = undefined
+          commit(expireLeases(state, clock.now()))
+        }),
+      )
+  }
+
+  // ── publishing ──────────────────────────────────────────────────────────────
+
+  function requestPublish(kind: CallKind): void {
+    if (disposed || connection !== 'joined') return
+    if (kind === 'heartbeat') flush(kind)
+    else cancelFlush ??= scheduler.schedule(policy.coalesceMs, () => flush(kind))
+  }
+
+  function flush(kind: CallKind): void {
+    cancelFlush?.()
+    cancelFlush = undefined
+    if (disposed || connection !== 'joined') return
+    const now = clock.now()
+    const hidden = host._isHidden()
+    if (hidden && !tracked) return
+    const { size, counts } = state.snapshot
+    const roomSize = Math.max(1, size - counts.offline)
+    const meta = hidden
+      ? undefined
+      : host._metaFor({
+          sessionId,
+          seq: Math.max(seq + 1, now),
+          leaseMs: leaseFor(roomSize, policy),
+          activity,
+        })
+    if (
+      kind === 'change' &&
+      tracked &&
+      meta &&
+      visibleFingerprint(meta) === visibleFingerprint(published)
+    )
+      return
+    const at = budgetAvailableAt(budget, now, kind, policy)
+    if (at > now) {
+      // Out of budget: try again when a call frees up; never exceed the transport's limit.
+      const retry = scheduler.schedule(at - now, () => flush(kind))
+      if (kind === 'change') cancelFlush = retry
+      else replaceHeartbeat(retry)
+      return
+    }
+    budget = spendBudget(budget, now, policy)
+    published = meta
+    tracked = !!meta
+    if (!meta) {
+      cancelHeartbeat?.()
+      transport.untrack().catch(transportFailed('untrack'))
+      return
+    }
+    seq = meta.seq
+    transport.track(meta).catch(transportFailed('track'))
+    replaceHeartbeat(
+      scheduler.schedule(heartbeatIntervalFor(roomSize, policy), () => flush('heartbeat')),
+    )
+  }
+
+  function replaceHeartbeat(cancel: () => void): void {
+    cancelHeartbeat?.()
+    cancelHeartbeat = cancel
+  }
+
+  function stopTimers(): void {
+    cancelFlush?.()
+    cancelHeartbeat?.()
+    cancelExpiry?.()
+    cancelFlush = cancelHeartbeat = cancelExpiry = expiryAt = undefined
+  }
+
+  // ── broadcast ───────────────────────────────────────────────────────────────
+
+  async function broadcast(
+    event: string,
+    payload: unknown,
+    options: BroadcastOptions = {},
+  ): Promise<BroadcastReport> {
+    if (disposed) throw new PresenceError('PRESENCE_ROOM_LEFT')
+    checkEvent(event)
+    const broadcastId = `${sessionId}.${++broadcastCounter}`
+    const base = { id: broadcastId, event, sentAt: clock.now() }
+    const recipients = recipientsOf(state.snapshot.values(), userId)
+    const receipts = !!options.receipts
+    const envelope: BroadcastEnvelope = {
+      v: 1,
+      id: broadcastId,
+      event,
+      from: userId,
+      session: sessionId,
+      receipts,
+      payload,
+    }
+    const sent = transport.send(BROADCAST_EVENT, envelope)
+    if (!receipts || !recipients.some(expectsReceipt)) {
+      await sent
+      return buildReport(base, recipients, new Map())
+    }
+    return new Promise<BroadcastReport>((resolve, reject) => {
+      const latencies = new Map<string, number>()
+      let cancelTimer = noop
+      const done = () => {
+        cancelTimer()
+        pending.delete(broadcastId)
+      }
+      const settle = () => {
+        done()
+        resolve(buildReport(base, recipients, latencies))
+      }
+      pending.set(broadcastId, {
+        _confirm(user) {
+          if (latencies.has(user) || !recipients.some((r) => r.userId === user)) return
+          latencies.set(user, clock.now() - base.sentAt)
+          if (recipients.every((r) => !expectsReceipt(r) || latencies.has(r.userId))) settle()
+        },
+        _settle: settle,
+      })
+      cancelTimer = scheduler.schedule(options.timeoutMs ?? DEFAULT_RECEIPT_TIMEOUT_MS, settle)
+      sent.catch((error: unknown) => {
+        done()
+        reject(transportError('broadcast', error))
+      })
+    })
+  }
+
+  /** Validates a message from another client; a malformed one is dropped and reported (rule 7). */
+  function accept<T>(schema: ZodMiniType<T>, raw: unknown, what: string): T | undefined {
+    const parsed = schema.safeParse(raw)
+    if (parsed.success) return parsed.data
+    dropped(`a malformed ${what}`)
+  }
+
+  function onEnvelope(raw: unknown): void {
+    const envelope = accept(broadcastEnvelopeSchema, raw, 'broadcast')
+    if (!envelope || envelope.session === sessionId) return
+    // A receipt reveals that this session is online, so a session hidden by privacy never sends one.
+    if (envelope.receipts && !host._isHidden()) {
+      const receipt: Receipt = {
+        v: 1,
+        id: envelope.id,
+        user: userId,
+        session: sessionId,
+        to: envelope.session,
+      }
+      transport.send(RECEIPT_EVENT, receipt).catch(transportFailed('receipt'))
+    }
+    const meta: BroadcastMeta = {
+      id: envelope.id,
+      userId: envelope.from,
+      sessionId: envelope.session,
+    }
+    for (const handler of Array.from(handlers.get(envelope.event) ?? [])) {
+      try {
+        handler((raw as BroadcastEnvelope).payload, meta)
+      } catch (error) {
+        host._reportError(
+          new PresenceError(
+            'PRESENCE_INVALID_ARGUMENT',
+            `broadcast handler for "${envelope.event}" threw`,
+            {
+              cause: error,
+            },
+          ),
+        )
+      }
+    }
+  }
+
+  function onReceipt(raw: unknown): void {
+    const receipt = accept(receiptSchema, raw, 'receipt')
+    if (receipt?.to === sessionId) pending.get(receipt.id)?._confirm(receipt.user)
+  }
+
+  const unsubscribers = [
+    transport.onStatus(guarded(onStatus)),
+    transport.onPresence(guarded(onPresence)),
+    transport.onMessage(BROADCAST_EVENT, guarded(onEnvelope)),
+    transport.onMessage(RECEIPT_EVENT, guarded(onReceipt)),
+  ]
+
+  return {
+    id,
+    get connection() {
+      return connection
+    },
+    getSnapshot: () => state.snapshot,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    member: (memberId) => state.snapshot.member(memberId),
+    on: (event, listener) => listen(emitter, event, listener),
+    setActivity(next) {
+      activity = next ?? undefined
+      requestPublish('change')
+    },
+    leave: () => host._release(id),
+    broadcast,
+    onBroadcast(event, handler) {
+      const set = handlers.get(event) ?? new Set()
+      handlers.set(event, set)
+      set.add(handler)
+      return () => {
+        set.delete(handler)
+      }
+    },
+    _entriesOf: entriesOf,
+    _requestPublish: requestPublish,
+    _dispose() {
+      if (disposed) return
+      for (const entry of Array.from(pending.values())) entry._settle()
+      disposed = true
+      stopTimers()
+      for (const unsubscribe of unsubscribers) unsubscribe()
+      transport.close().catch(noop)
+      connection = 'closed'
+      emitter.emit('connection', 'closed')
+      notify()
+      emitter.removeAllListeners()
+      listeners.clear()
+      handlers.clear()
+    },
+  }
+}

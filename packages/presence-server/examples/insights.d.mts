@@ -1,0 +1,2 @@
+// Types for the runnable JavaScript example (used by its test).
+export function main(): Promise<string[]>

@@ -1,0 +1,289 @@
+/**
+ * `createPresenceHandlers`: the HTTP surface as Web-standard `(Request) => Promise<Response>`
+ * handlers, for Node (through `/node`), Next.js route handlers, Supabase Edge Functions, Deno and
+ * any fetch-style runtime. Built separately from listening: it names no server and no store.
+ * Every error leaves as `{ error: { code, message } }` with the catalogue's HTTP status.
+ */
+import { type Clock, systemClock } from '@wedsync/presence-core'
+import type { Authenticate } from './auth.js'
+import { type AvailabilityHistoryOptions, createPatternSource } from './availability-history.js'
+import { errorResponse, isPresenceServerError, PresenceServerError } from './errors.js'
+import { DEFAULT_MAX_BODY_BYTES, json } from './http.js'
+import { createMetrics, type PresenceMetrics } from './metrics.js'
+import { DEFAULT_LEASE_MS, DEFAULT_TEAM_NOUN, type TeamNoun } from './presence-view.js'
+import { createRateLimiter, type RateLimiter } from './rate-limiter.js'
+import {
+  getLastSeen,
+  getSettings,
+  getTeamAvailability,
+  postHeartbeat,
+  postStatus,
+  putSettings,
+  type RouteContext,
+} from './routes.js'
+import type { PresenceStore } from './store.js'
+
+export interface PresenceHandlersOptions {
+  readonly store: PresenceStore
+  readonly authenticate: Authenticate
+  /** Status updates. Default: 10 per minute per user, in memory (use a shared store in production). */
+  readonly rateLimiter?: RateLimiter
+  /** Heartbeats, a separate budget. Default: 60 per minute per user, in memory. */
+  readonly heartbeatLimiter?: RateLimiter
+  readonly clock?: Clock
+  /** Without a status update or heartbeat for this long a user reads as offline. Default 30 s. */
+  readonly leaseMs?: number
+  /** Larger bodies get 413. Default 16 KB. */
+  readonly maxBodyBytes?: number
+  /** Most ids in one last-seen request. Default 100. */
+  readonly maxUserIds?: number
+  /** Path prefix to strip before routing, e.g. `/functions/v1/presence-api`. Default none. */
+  readonly basePath?: string
+  /** Noun in the team summary ("3 of 5 suppliers are online"). Default member/members. */
+  readonly teamNoun?: TeamNoun
+  /** Team availability's "usually back by" from recorded history, and its time zone. */
+  readonly availability?: AvailabilityHistoryOptions
+  /** Default: a new registry. */
+  readonly metrics?: PresenceMetrics
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
+  readonly metricsToken?: string
+  /** More health checks (name → check that rejects when unhealthy). */
+  readonly healthChecks?: Readonly<Record<string, () => Promise<unknown>>>
+  /** A health check that has not answered after this long fails. Default 2,000 ms. */
+  readonly healthTimeoutMs?: number
+  /** Told about every 5xx (log it); the response never carries the cause. */
+  readonly onError?: (error: unknown, request: Request) => void
+}
+
+export type Handler = (request: Request) => Promise<Response>
+
+export interface PresenceHandlers {
+  /** Routes every endpoint; use it as a fetch handler. */
+  readonly fetch: Handler
+  /** The route templates and methods `fetch` serves. */
+  readonly routes: readonly RouteInfo[]
+  readonly metrics: PresenceMetrics
+}
+
+export interface RouteInfo {
+  readonly method: 'GET' | 'POST' | 'PUT'
+  readonly path: string
+}
+
+interface Route extends RouteInfo {
+  readonly match: (path: string) => string[] | undefined
+  readonly run: (request: Request, params: string[]) => Promise<Response>
+}
+
+const exact = (path: string) => (p: string) => (p === path ? [] : undefined)
+
+export function createPresenceHandlers(options: PresenceHandlersOptions): PresenceHandlers {
+  const clock = options.clock ?? systemClock
+  const metrics = options.metrics ?? createMetrics()
+  const statusLimiter = options.rateLimiter ?? createRateLimiter({ clock })
+  const heartbeatLimiter =
+    options.heartbeatLimiter ?? createRateLimiter({ clock, limit: 60, prefix: 'heartbeat:' })
+  const basePath = (options.basePath ?? '').replace(/\/+$/, '')
+  const ctx: RouteContext = {
+    store: options.store,
+    authenticate: options.authenticate,
+    statusLimiter,
+    heartbeatLimiter,
+    clock,
+    leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxUserIds: options.maxUserIds ?? 100,
+    teamNoun: options.teamNoun ?? DEFAULT_TEAM_NOUN,
+    metrics,
+    availability: options.availability ?? {},
+    ...(options.availability?.historyDays === 0
+      ? {}
+      : { patterns: createPatternSource(options.store, clock, options.availability) }),
+  }
+
+  const health = async (): Promise<Response> => {
+    const checks: Record<string, () => Promise<unknown>> = {
+      store: () => options.store.ping(),
+      ...(statusLimiter.store.ping ? { rateLimiter: () => statusLimiter.store.ping!() } : {}),
+      ...(heartbeatLimiter.store !== statusLimiter.store && heartbeatLimiter.store.ping
+        ? { heartbeatLimiter: () => heartbeatLimiter.store.ping!() }
+        : {}),
+      ...options.healthChecks,
+    }
+    const results = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        const ok = await withTimeout(check(), options.healthTimeoutMs ?? 2_000)
+        return [name, ok ? 'ok' : 'fail'] as const
+      }),
+    )
+    const healthy = results.every(([, r]) => r === 'ok')
+    return json(
+      { status: healthy ? 'ok' : 'unavailable', checks: Object.fromEntries(results) },
+      healthy ? 200 : 503,
+    )
+  }
+
+  const metricsRoute = async (request: Request): Promise<Response> => {
+    if (
+      options.metricsToken !== undefined &&
+      request.headers.get('authorization') !== `Bearer ${options.metricsToken}`
+    )
+      throw new PresenceServerError('PRESENCE_UNAUTHENTICATED')
+    return new Response(metrics.render(), {
+      headers: {
+        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+        'cache-control': 'no-store',
+      },
+    })
+  }
+
+  const routes: Route[] = [
+    {
+      method: 'POST',
+      path: '/presence/status',
+      match: exact('/presence/status'),
+      run: (r) => postStatus(ctx, r),
+    },
+    {
+      method: 'POST',
+      path: '/presence/heartbeat',
+      match: exact('/presence/heartbeat'),
+      run: (r) => postHeartbeat(ctx, r),
+    },
+    {
+      method: 'GET',
+      path: '/presence/settings',
+      match: exact('/presence/settings'),
+      run: (r) => getSettings(ctx, r),
+    },
+    {
+      method: 'PUT',
+      path: '/presence/settings',
+      match: exact('/presence/settings'),
+      run: (r) => putSettings(ctx, r),
+    },
+    {
+      method: 'GET',
+      path: '/presence/last-seen',
+      match: exact('/presence/last-seen'),
+      run: (r) => getLastSeen(ctx, r),
+    },
+    {
+      method: 'GET',
+      path: '/presence/teams/:teamId/availability',
+      match: (p) => {
+        const m = /^\/presence\/teams\/([^/]+)\/availability$/.exec(p)
+        return m ? [m[1]!] : undefined
+      },
+      run: (r, [teamId]) => getTeamAvailability(ctx, r, safeDecode(teamId!)),
+    },
+    { method: 'GET', path: '/health', match: exact('/health'), run: () => health() },
+    { method: 'GET', path: '/metrics', match: exact('/metrics'), run: (r) => metricsRoute(r) },
+  ]
+
+  const fail = (
+    error: unknown,
+    request: Request,
+    route: string,
+    method: string,
+    started: number,
+  ) => {
+    const code = isPresenceServerError(error) ? error.code : 'PRESENCE_INTERNAL'
+    const response = errorResponse(error)
+    if (response.status >= 500) options.onError?.(error, request)
+    metrics.error(code)
+    metrics.observeRequest(route, method, response.status, elapsed(started))
+    return response
+  }
+
+  const fetch: Handler = async (request) => {
+    const started = performance.now()
+    const method = request.method.toUpperCase()
+    let path: string
+    try {
+      path = new URL(request.url).pathname
+    } catch {
+      return fail(
+        new PresenceServerError('PRESENCE_NOT_FOUND'),
+        request,
+        'unmatched',
+        method,
+        started,
+      )
+    }
+    if (basePath && (path === basePath || path.startsWith(`${basePath}/`)))
+      path = path.slice(basePath.length) || '/'
+    let allowed: string[] = []
+    for (const route of routes) {
+      const params = route.match(path)
+      if (!params) continue
+      if (route.method !== method && !(method === 'HEAD' && route.method === 'GET')) {
+        allowed.push(route.method)
+        continue
+      }
+      try {
+        const response = await route.run(request, params)
+        metrics.observeRequest(route.path, route.method, response.status, elapsed(started))
+        return response
+      } catch (error) {
+        return fail(error, request, route.path, route.method, started)
+      }
+    }
+    if (allowed.length) {
+      allowed = [...new Set(allowed)]
+      const response = fail(
+        new PresenceServerError('PRESENCE_METHOD_NOT_ALLOWED'),
+        request,
+        'unmatched',
+        method,
+        started,
+      )
+      response.headers.set('allow', allowed.join(', '))
+      return response
+    }
+    return fail(
+      new PresenceServerError('PRESENCE_NOT_FOUND'),
+      request,
+      'unmatched',
+      method,
+      started,
+    )
+  }
+
+  return {
+    fetch,
+    routes: routes.map(({ method, path }) => ({ method, path })),
+    metrics,
+  }
+}
+
+function elapsed(started: number): number {
+  return (performance.now() - started) / 1000
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return '\u0000' // refused by the id schema
+  }
+}
+
+/** True when `work` resolves within `ms`; false when it rejects or takes longer. */
+async function withTimeout(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms)
+  })
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Postgres through `pg` (a pooled driver): the PresenceStore and the rate-limit store over one
+ * pool, after applying the migrations into the chosen schema. Node-only (`/postgres` entry).
+ */
+import pg from 'pg'
+import {
+  type MigrateResult,
+  migrate,
+  type SqlClient,
+  type TransactionRunner,
+} from './migrations.js'
+import { createSqlRateLimitStore } from './rate-limit-sql.js'
+import type { RateLimitStore } from './rate-limiter.js'
+import { createSqlStore } from './sql-store.js'
+import type { PresenceStore } from './store.js'
+
+/** What the stores use of a pg Pool. */
+export type PgPool = Pick<pg.Pool, 'query' | 'connect' | 'end'>
+
+export interface PostgresOptions {
+  /** An existing pool; or give `connectionString` (and `max`) to make one the store owns. */
+  readonly pool?: PgPool
+  readonly connectionString?: string
+  /** Pool size when the store makes the pool. Default 10. */
+  readonly max?: number
+  /** Schema of the tables. Default `public`. */
+  readonly schema?: string
+  /** Apply the migrations first (idempotent). Default true. */
+  readonly migrate?: boolean
+}
+
+/** A pg pool as the runner and stores want it. */
+export function pgClient(pool: PgPool): SqlClient {
+  return {
+    async query<Row>(sql: string, params?: readonly unknown[]) {
+      const result = await pool.query(sql, params as unknown[] | undefined)
+      return { rows: result.rows as Row[] }
+    },
+    async exec(sql) {
+      await pool.query(sql)
+    },
+  }
+}
+
+/** Runs `fn` in a transaction on one pooled connection. */
+export function pgTransaction(pool: PgPool): TransactionRunner {
+  return async (fn) => {
+    const conn = await pool.connect()
+    const client: SqlClient = {
+      async query<Row>(sql: string, params?: readonly unknown[]) {
+        const result = await conn.query(sql, params as unknown[] | undefined)
+        return { rows: result.rows as Row[] }
+      },
+      async exec(sql) {
+        await conn.query(sql)
+      },
+    }
+    try {
+      await conn.query('begin')
+      const result = await fn(client)
+      await conn.query('commit')
+      return result
+    } catch (error) {
+      await conn.query('rollback').catch(() => {})
+      throw error
+    } finally {
+      conn.release()
+    }
+  }
+}
+
+/** Applies the shipped migrations to `schema` (created if missing). Idempotent. */
+export function migratePostgres(pool: PgPool, schema = 'public'): Promise<MigrateResult> {
+  return migrate(pgTransaction(pool), { schema })
+}
+
+function poolOf(options: PostgresOptions): { pool: PgPool; owned: boolean } {
+  if (options.pool) return { pool: options.pool, owned: false }
+  if (!options.connectionString)
+    throw new TypeError('createPostgresStore needs a pool or a connectionString')
+  return {
+    pool: new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 }),
+    owned: true,
+  }
+}
+
+/** The PresenceStore on Postgres. `close()` ends the pool only when the store made it. */
+export async function createPostgresStore(options: PostgresOptions): Promise<PresenceStore> {
+  const { pool, owned } = poolOf(options)
+  const schema = options.schema ?? 'public'
+  if (options.migrate !== false) await migratePostgres(pool, schema)
+  return createSqlStore({
+    client: pgClient(pool),
+    schema,
+    onClose: async () => {
+      if (owned) await pool.end()
+    },
+  })
+}
+
+export interface PostgresRateLimitOptions extends PostgresOptions {
+  readonly keyPrefix?: string
+}
+
+/** The rate-limit store on Postgres (table `presence_rate_limits`). */
+export async function createPostgresRateLimitStore(
+  options: PostgresRateLimitOptions,
+): Promise<RateLimitStore> {
+  const { pool, owned } = poolOf(options)
+  const schema = options.schema ?? 'public'
+  if (options.migrate !== false) await migratePostgres(pool, schema)
+  return createSqlRateLimitStore({
+    client: pgClient(pool),
+    schema,
+    ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
+    onClose: async () => {
+      if (owned) await pool.end()
+    },
+  })
+}

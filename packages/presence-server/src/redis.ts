@@ -1,0 +1,5 @@
+/**
+ * @wedsync/presence-server/redis — the rate-limit store on Redis through `ioredis`, shared by
+ * every server instance. Install `ioredis` alongside.
+ */
+export { createRedisRateLimitStore, type RedisRateLimitStoreOptions } from './rate-limit-redis.js'

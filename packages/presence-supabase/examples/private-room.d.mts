@@ -1,0 +1,4 @@
+export declare function run(options: {
+  databaseUrl: string
+  log?: (line: string) => void
+}): Promise<void>

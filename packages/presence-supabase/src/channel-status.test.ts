@@ -1,0 +1,173 @@
+import { PresenceError } from '@wedsync/presence-core'
+import { describe, expect, it } from 'vitest'
+import {
+  type ChannelSignal,
+  type ChannelState,
+  DEFAULT_REJOIN_POLICY,
+  INITIAL_CHANNEL_STATE,
+  isRateLimitNotice,
+  nextChannelState,
+  rejoinDelay,
+  type Transition,
+} from './channel-status.js'
+
+const SECOND = 1_000
+const RATE_LIMITED = {
+  extension: 'system',
+  status: 'error',
+  message: 'Client presence rate limit exceeded',
+  channel: 'presence:w1',
+}
+
+/** Feeds signals in order at the given times; returns every transition. */
+function run(
+  steps: readonly (readonly [number, ChannelSignal])[],
+  from: ChannelState = INITIAL_CHANNEL_STATE,
+  random = 0,
+): Transition[] {
+  let state = from
+  return steps.map(([now, signal]) => {
+    const transition = nextChannelState(state, signal, now, random)
+    state = transition.state
+    return transition
+  })
+}
+
+/** A join refused by the server, as realtime-js reports it: the reply is the cause. */
+function refusal(reason: string): Error {
+  return new Error(reason, { cause: { reason } })
+}
+
+describe('status mapping', () => {
+  it('SUBSCRIBED is joined; a lost socket afterwards is reconnecting until SUBSCRIBED again', () => {
+    const lost = new Error('socket closed: 1006', { cause: { code: 1006 } })
+    const [joined, error, again] = run([
+      [0, { type: 'SUBSCRIBED' }],
+      [5 * SECOND, { type: 'CHANNEL_ERROR', error: lost }],
+      [6 * SECOND, { type: 'SUBSCRIBED' }],
+    ])
+    expect(joined!.status).toEqual({ status: 'joined' })
+    expect(error!.status).toEqual({
+      status: 'reconnecting',
+      detail: { reason: 'socket closed: 1006', error: lost },
+    })
+    expect(error!.rejoinAfterMs).toBeUndefined() // realtime-js rejoins this one itself
+    expect(again!.status).toEqual({ status: 'joined' })
+    expect(again!.state.joinedAt).toBe(6 * SECOND)
+  })
+
+  it('trouble before the first join is still connecting; a refused join is an error', () => {
+    const [timedOut, refused, socket] = run([
+      [0, { type: 'TIMED_OUT' }],
+      [1, { type: 'CHANNEL_ERROR', error: refusal('Unauthorized: You do not have permissions') }],
+      [2, { type: 'CHANNEL_ERROR', error: new Error('socket closed: 1006') }],
+    ])
+    expect(timedOut!.status).toEqual({
+      status: 'connecting',
+      detail: { reason: 'the join timed out' },
+    })
+    expect(refused!.status?.status).toBe('error')
+    expect(refused!.status?.detail?.reason).toBe('Unauthorized: You do not have permissions')
+    expect(socket!.status?.status).toBe('connecting')
+  })
+
+  it('a CHANNEL_ERROR with no error still says something', () => {
+    const [error] = run([[0, { type: 'CHANNEL_ERROR' }]])
+    expect(error!.status).toEqual({ status: 'connecting', detail: { reason: 'channel error' } })
+  })
+
+  it('reports system errors and ignores informational system messages', () => {
+    const [info, error] = run([
+      [
+        0,
+        { type: 'system', payload: { extension: 'postgres_changes', status: 'ok', message: 'x' } },
+      ],
+      [1, { type: 'system', payload: RATE_LIMITED }],
+    ])
+    expect(info!.report).toBeUndefined()
+    expect(info!.status).toBeUndefined()
+    expect(error!.report).toBeInstanceOf(PresenceError)
+    expect(error!.report?.message).toBe('Client presence rate limit exceeded')
+    expect(error!.state.notice).toBe('Client presence rate limit exceeded')
+    const reportOf = (payload: unknown) => run([[0, { type: 'system', payload }]])[0]!.report
+    expect(reportOf(null)).toBeUndefined()
+    expect(reportOf('text')).toBeUndefined()
+    expect(reportOf({ extension: 'system', status: 'error' })?.message).toBe('system error')
+  })
+
+  it('a close by the app is closed, and nothing moves a closed channel again', () => {
+    const [closed, after] = run([
+      [0, { type: 'close' }],
+      [1, { type: 'SUBSCRIBED' }],
+    ])
+    expect(closed!.status).toEqual({ status: 'closed' })
+    expect(after!.status).toBeUndefined()
+    expect(after!.state.phase).toBe('closed')
+  })
+})
+
+describe('rejoin after the server closed the channel', () => {
+  it('waits out the presence window after a rate-limit close, then doubles, up to the cap', () => {
+    const transitions = run([
+      [0, { type: 'SUBSCRIBED' }],
+      [1 * SECOND, { type: 'system', payload: RATE_LIMITED }],
+      [1 * SECOND, { type: 'CLOSED' }],
+      [32 * SECOND, { type: 'SUBSCRIBED' }],
+      [33 * SECOND, { type: 'system', payload: RATE_LIMITED }],
+      [33 * SECOND, { type: 'CLOSED' }],
+    ])
+    const closes = transitions.filter((t) => t.rejoinAfterMs !== undefined)
+    expect(closes.map((t) => t.rejoinAfterMs)).toEqual([30 * SECOND, 60 * SECOND])
+    const first = closes[0]!
+    expect(first.status?.status).toBe('reconnecting')
+    expect(first.status?.detail?.reason).toBe(
+      'Client presence rate limit exceeded; rejoining in 30000 ms',
+    )
+    expect((first.status!.detail!.error as PresenceError).details).toEqual({
+      rejoinInMs: 30 * SECOND,
+      rateLimited: true,
+    })
+    // The notice explained one close; the next one starts without it.
+    expect(first.state.notice).toBeUndefined()
+    const delays = Array.from({ length: 12 }, (_, i) => rejoinDelay(i + 1, true, 0))
+    expect(delays.at(-1)).toBe(DEFAULT_REJOIN_POLICY.rateLimitedMaxMs)
+    expect(delays.every((d, i) => i === 0 || d >= delays[i - 1]!)).toBe(true)
+  })
+
+  it('other closes back off from one second; a membership that lasted resets the count', () => {
+    const transitions = run([
+      [0, { type: 'SUBSCRIBED' }],
+      [1 * SECOND, { type: 'CLOSED' }],
+      [3 * SECOND, { type: 'SUBSCRIBED' }],
+      [4 * SECOND, { type: 'CLOSED' }],
+      [7 * SECOND, { type: 'SUBSCRIBED' }],
+      [7 * SECOND + DEFAULT_REJOIN_POLICY.stableAfterMs, { type: 'CLOSED' }],
+    ])
+    expect(transitions.flatMap((t) => t.rejoinAfterMs ?? [])).toEqual([1_000, 2_000, 1_000])
+    expect(transitions[1]!.status?.detail?.reason).toBe(
+      'the server closed the channel; rejoining in 1000 ms',
+    )
+  })
+
+  it('a close before the first join counts too (connecting, not reconnecting)', () => {
+    const [close] = run([[0, { type: 'CLOSED' }]])
+    expect(close!.status?.status).toBe('connecting')
+    expect(close!.rejoinAfterMs).toBe(1_000)
+  })
+
+  it('stretches waits by the jitter, never shortens them', () => {
+    expect(rejoinDelay(1, true, 0)).toBe(30_000)
+    expect(rejoinDelay(1, true, 0.999)).toBe(Math.round(30_000 * (1 + 0.2 * 0.999)))
+    expect(rejoinDelay(1, false, 0.5)).toBe(1_100)
+    expect(rejoinDelay(20, false, 0)).toBe(DEFAULT_REJOIN_POLICY.maxMs)
+    expect(rejoinDelay(2, false, 0, { ...DEFAULT_REJOIN_POLICY, baseMs: 50 })).toBe(100)
+  })
+
+  it('recognizes Supabase rate-limit notices', () => {
+    expect(isRateLimitNotice('Client presence rate limit exceeded')).toBe(true)
+    expect(isRateLimitNotice('Too many presence messages per second')).toBe(true)
+    expect(isRateLimitNotice('Too many messages per second')).toBe(true)
+    expect(isRateLimitNotice('Token has expired 3 seconds ago')).toBe(false)
+    expect(isRateLimitNotice(undefined)).toBe(false)
+  })
+})
