@@ -14,9 +14,14 @@ export interface PackageTestOptions {
 
 export function packageTestConfig(options: PackageTestOptions = {}): ViteUserConfig {
   return defineConfig({
-    resolve: { conditions: ['@wedsync/source'], ...(options.alias ? { alias: options.alias } : {}) },
+    resolve: {
+      conditions: ['@wedsync/source'],
+      ...(options.alias ? { alias: options.alias } : {}),
+    },
     // Tests run in Vite's SSR environment, which reads its own conditions (defaults kept after ours).
-    ssr: { resolve: { conditions: ['@wedsync/source', 'module', 'node', 'development|production'] } },
+    ssr: {
+      resolve: { conditions: ['@wedsync/source', 'module', 'node', 'development|production'] },
+    },
     test: {
       include: ['src/**/*.test.ts'],
       // Failure bounds, not timing assertions: a loaded 2-core CI machine may run slowly, and no
@@ -31,7 +36,12 @@ export function packageTestConfig(options: PackageTestOptions = {}): ViteUserCon
             coverage: {
               provider: 'v8',
               include: ['src/**/*.ts'],
-              exclude: ['src/**/*.test.ts', 'src/test-*.ts', 'src/**/index.ts', ...(options.coverageExclude ?? [])],
+              exclude: [
+                'src/**/*.test.ts',
+                'src/test-*.ts',
+                'src/**/index.ts',
+                ...(options.coverageExclude ?? []),
+              ],
               thresholds: { lines: 80, statements: 80, functions: 80, branches: 75 },
               reporter: ['text-summary', 'json-summary'],
             },

@@ -94,7 +94,11 @@ function deleteIn<V>(node: Node<V>, shift: number, hash: number, key: string): N
   // A branch left with one leaf collapses into that leaf so lookups stay short.
   let live = 0
   let last: Node<V> | undefined
-  for (const n of copy) if (n) live++, (last = n)
+  for (const n of copy) {
+    if (!n) continue
+    live++
+    last = n
+  }
   return live > 1 || isBranch(last) ? copy : last
 }
 

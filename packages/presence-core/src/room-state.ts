@@ -158,7 +158,8 @@ class Batch {
   }
 
   _reject(rejected: RejectedMeta): void {
-    ;(this._rejected ??= []).push(rejected)
+    if (this._rejected) this._rejected.push(rejected)
+    else this._rejected = [rejected]
   }
 
   /** Records an invalid key in a printable, bounded form; never String() (it throws on null-prototype objects). */
@@ -236,10 +237,10 @@ class Batch {
       if (to) this._counts[to]++
     }
     const kind = isPresent && !wasPresent ? 'joined' : !isPresent && wasPresent ? 'left' : 'updated'
-    const changes = (this._changes =
-      this._changes === NO_CHANGES
-        ? { joined: NO_MEMBERS, left: NO_MEMBERS, updated: NO_MEMBERS }
-        : this._changes)
+    if (this._changes === NO_CHANGES) {
+      this._changes = { joined: NO_MEMBERS, left: NO_MEMBERS, updated: NO_MEMBERS }
+    }
+    const changes = this._changes
     const list = changes[kind] as MemberPresence[]
     if (list.length > 0) list.push(member)
     else changes[kind] = [member]
