@@ -1,7 +1,7 @@
 /**
  * The SPEC story on the in-memory hub: a venue coordinator and three suppliers of wedding 123 see
  * each other while a fake clock walks from yesterday evening to the rainy wedding day.
- * Run: pnpm demo (from the repository root).
+ * Run: pnpm --filter @wedsync/example-story-demo start (from the repository root).
  */
 import {
   createPresenceClient,
