@@ -491,7 +491,7 @@ describe('leases (observer clock)', () => {
     expect(back.changes.joined.map((m) => m.userId)).toEqual(['ana'])
     const gone = leave(back.state, 'ana', 'r1', T0 + 40_000)
     expect(gone.state.snapshot).toBe(back.state.snapshot)
-    expect(gone.state.expired.size).toBe(0)
+    expect(gone.state._expired.size).toBe(0)
   })
 
   it('clamps the lease a session asks for to the room bounds', () => {

@@ -47,11 +47,11 @@ export interface RoomState {
    * @internal one value per presence key, so a change copies one path of one map. The snapshot
    * reads its members from the same map (as it was when the snapshot was made).
    */
-  readonly held: PersistentMap<Held>
+  readonly _held: PersistentMap<Held>
   /** @internal refs whose lease ran out; a sync in the same connection does not revive them */
-  readonly expired: PersistentMap<string>
-  /** @internal */ readonly queue: DeadlineQueue
-  /** @internal */ readonly options: Required<RoomStateOptions>
+  readonly _expired: PersistentMap<string>
+  /** @internal */ readonly _queue: DeadlineQueue
+  /** @internal */ readonly _options: Required<RoomStateOptions>
 }
 
 export interface RoomUpdate {
@@ -60,32 +60,22 @@ export interface RoomUpdate {
   readonly rejected: readonly RejectedMeta[]
 }
 
-const ZERO_COUNTS: Readonly<Record<Status, number>> = Object.freeze({
-  online: 0,
-  idle: 0,
-  away: 0,
-  busy: 0,
-  offline: 0,
-})
-
 const NONE: readonly SessionEntry[] = []
 
-class Snapshot implements RoomSnapshot {
-  private _sorted: readonly MemberPresence[] | undefined
+/** What a transport sent as a list, or an empty list when it sent something else. */
+const listOf = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : NONE)
 
-  readonly _held: PersistentMap<Held>
+class Snapshot implements RoomSnapshot {
+  readonly size: number
+  _sorted: readonly MemberPresence[] | undefined
 
   constructor(
     readonly roomId: string,
     readonly version: number,
-    held: PersistentMap<Held>,
+    readonly _held: PersistentMap<Held>,
     readonly counts: Readonly<Record<Status, number>>,
   ) {
-    this._held = held
-  }
-
-  get size(): number {
-    return this._held.size
+    this.size = _held.size
   }
 
   member(userId: string): MemberPresence | undefined {
@@ -113,12 +103,14 @@ class Snapshot implements RoomSnapshot {
 }
 
 export function createRoomState(roomId: string, options: RoomStateOptions = {}): RoomState {
+  const empty = PersistentMap.empty<never>()
+  const counts = { online: 0, idle: 0, away: 0, busy: 0, offline: 0 }
   return {
-    snapshot: new Snapshot(roomId, 0, PersistentMap.empty(), ZERO_COUNTS),
-    held: PersistentMap.empty(),
-    expired: PersistentMap.empty(),
-    queue: new DeadlineQueue(),
-    options: {
+    snapshot: new Snapshot(roomId, 0, empty, counts),
+    _held: empty,
+    _expired: empty,
+    _queue: new DeadlineQueue(),
+    _options: {
       retainOffline: options.retainOffline ?? true,
       minLeaseMs: options.minLeaseMs ?? META_LIMITS.minLeaseMs,
       maxLeaseMs: options.maxLeaseMs ?? META_LIMITS.maxLeaseMs,
@@ -128,74 +120,119 @@ export function createRoomState(roomId: string, options: RoomStateOptions = {}):
 
 /** The live sessions of `key` (the client reads them to adopt its own settings). */
 export function sessionsOf(state: RoomState, key: string): readonly SessionEntry[] {
-  return state.held.get(key)?._entries ?? NONE
+  return state._held.get(key)?._entries ?? NONE
 }
 
-const NO_MEMBERS: readonly MemberPresence[] = Object.freeze([])
-const NO_CHANGES: RoomChange = Object.freeze({
-  joined: NO_MEMBERS,
-  left: NO_MEMBERS,
-  updated: NO_MEMBERS,
-})
-const NO_REJECTS: readonly RejectedMeta[] = []
+/** The transport ref of an item from the wire, if it has one. */
+function refOf(item: unknown): string | undefined {
+  const ref = (item as TransportMeta | null)?.ref
+  return typeof ref === 'string' ? ref : undefined
+}
+
+/** The held entry with this ref, if any. */
+function withRef(entries: readonly SessionEntry[], ref: string | undefined) {
+  return entries.find((entry) => entry.ref === ref)
+}
+
+/** Keeps one entry per session: the highest seq wins, then the larger ref (order-independent). */
+function upsertBySession(
+  entries: readonly SessionEntry[],
+  incoming: SessionEntry,
+): readonly SessionEntry[] {
+  const { seq, session } = incoming.meta
+  const i = entries.findIndex((entry) => entry.meta.session === session)
+  if (i < 0) return entries.concat(incoming)
+  const current = entries[i]!
+  if (seq < current.meta.seq || (seq === current.meta.seq && incoming.ref <= current.ref))
+    return entries
+  const next = entries.slice()
+  next[i] = incoming
+  return next
+}
 
 /** Collects per-key work during one apply and turns it into a new state plus changes. */
 class Batch {
   _held: PersistentMap<Held>
   _expired: PersistentMap<string>
+  /** The new counts; set by the first change of a member, so it also says the snapshot changed. */
   _counts: Record<Status, number> | undefined
-  _changes: { -readonly [K in keyof RoomChange]: RoomChange[K] } = NO_CHANGES
-  _rejected: RejectedMeta[] | undefined
-
+  readonly _changes: Record<keyof RoomChange, MemberPresence[]> = {
+    joined: [],
+    left: [],
+    updated: [],
+  }
+  readonly _rejected: RejectedMeta[] = []
   readonly _base: RoomState
   readonly _now: number
 
   constructor(base: RoomState, now: number) {
     this._base = base
     this._now = now
-    this._held = base.held
-    this._expired = base.expired
+    this._held = base._held
+    this._expired = base._expired
   }
 
-  _reject(rejected: RejectedMeta): void {
-    if (this._rejected) this._rejected.push(rejected)
-    else this._rejected = [rejected]
-  }
-
-  /** Records an invalid key in a printable, bounded form; never String() (it throws on null-prototype objects). */
-  _rejectKey(key: unknown): void {
-    const shown = typeof key === 'string' ? key.slice(0, 64) : `(${typeof key})`
-    this._reject({ key: shown, reason: 'invalid presence key' })
+  /**
+   * Merges the metas a join or a sync lists for `key`. A join adds them to the sessions held; a
+   * sync (`seen` collects its refs) replaces those, keeping the entry of a ref already held unless
+   * the sync is `fresh`. Refs that expired are not revived.
+   */
+  _merge(key: unknown, metas: unknown, seen?: Set<string>, fresh?: boolean): void {
+    if (!isValidPresenceKey(key)) {
+      // Printable and bounded; never String() (it throws on null-prototype objects).
+      const shown = typeof key === 'string' ? key.slice(0, 64) : `(${typeof key})`
+      this._rejected.push({ key: shown, reason: 'invalid presence key' })
+      return
+    }
+    const held = this._held.get(key)
+    const before = held?._entries ?? NONE
+    let entries = seen ? NONE : before
+    let last = held?._last
+    for (const item of listOf(metas)) {
+      const ref = refOf(item)
+      if (ref !== undefined) {
+        seen?.add(ref)
+        if (this._expired.has(ref)) continue
+      }
+      let entry = fresh ? undefined : withRef(before, ref)
+      if (!entry) {
+        entry = this._admit(key, item, before, last)
+        if (!entry) continue
+        last = entry.meta
+      }
+      entries = upsertBySession(entries, entry)
+    }
+    if (entries.length !== before.length || entries.some((e, i) => e !== before[i]))
+      this._commit(key, held, entries, last)
   }
 
   /**
    * Validates a transport meta into a session entry, or records why it was dropped. A meta is
-   * checked only where it differs from the last one of its session (`entries`), or else of its key.
+   * checked only where it differs from the last one of its session (in `held`), or else of its key.
    */
   _admit(
     key: string,
     item: unknown,
-    entries: readonly SessionEntry[],
+    held: readonly SessionEntry[],
     last: SessionMeta | undefined,
-    previous?: SessionEntry,
   ): SessionEntry | undefined {
     const ref = refOf(item)
     if (!ref) {
-      this._reject({ key, reason: 'meta without a transport ref' })
-      return undefined
+      this._rejected.push({ key, reason: 'meta without a transport ref' })
+      return
     }
     const raw = (item as TransportMeta).meta
-    const session = typeof raw === 'object' && raw ? (raw as { session?: unknown }).session : raw
-    for (const entry of entries) if (entry.meta.session === session) last = entry.meta
+    const session = (raw as { session?: unknown } | null)?.session
+    for (const entry of held) if (entry.meta.session === session) last = entry.meta
     const parsed = parseSessionMeta(raw, last)
     if (!parsed.ok) {
-      this._reject({ key, ref, reason: parsed.issues })
-      return undefined
+      this._rejected.push({ key, ref, reason: parsed.issues })
+      return
     }
-    const { minLeaseMs, maxLeaseMs } = this._base.options
+    const { minLeaseMs, maxLeaseMs } = this._base._options
+    const now = this._now
     const lease = Math.min(maxLeaseMs, Math.max(minLeaseMs, parsed.meta.lease))
-    const heardAt = previous?.ref === ref ? previous.heardAt : this._now
-    return { key, ref, meta: parsed.meta, heardAt, leaseUntil: heardAt + lease }
+    return { key, ref, meta: parsed.meta, heardAt: now, leaseUntil: now + lease }
   }
 
   /**
@@ -211,97 +248,41 @@ class Batch {
     const now = this._now
     const previous = held?._member
     const member = aggregateMember(key, entries, now, previous)
-    let deadline = nextMemberChangeAt(entries, now)
-    for (const entry of entries) {
-      if (deadline === undefined || entry.leaseUntil < deadline) deadline = entry.leaseUntil
-    }
-    if (deadline !== undefined) this._base.queue.schedule(key, deadline)
-    if (member === previous) {
-      if (entries !== held!._entries || last !== held!._last)
-        this._held = this._held.set(key, { _entries: entries, _member: member, _last: last })
-      return
-    }
+    let deadline = nextMemberChangeAt(entries, now) ?? Infinity
+    for (const entry of entries) deadline = Math.min(deadline, entry.leaseUntil)
+    if (deadline < Infinity) this._base._queue.schedule(key, deadline)
     // A key never seen present (e.g. a join whose every meta was rejected) does not become a member.
     if (!previous && member.status === 'offline') return
-    const wasPresent = !!previous && previous.status !== 'offline'
     const isPresent = member.status !== 'offline'
-    const kept = isPresent || this._base.options.retainOffline
-    this._held = kept
-      ? this._held.set(key, { _entries: entries, _member: member, _last: last })
-      : this._held.delete(key)
+    const kept = isPresent || this._base._options.retainOffline
+    if (!kept) this._held = this._held.delete(key)
+    else if (member !== previous || entries !== held!._entries || last !== held!._last)
+      this._held = this._held.set(key, { _entries: entries, _member: member, _last: last })
+    if (member === previous) return
     const from = previous?.status
-    const to = kept ? member.status : undefined
-    if (from !== to) {
-      this._counts ??= { ...this._base.snapshot.counts }
-      if (from) this._counts[from]--
-      if (to) this._counts[to]++
-    }
-    const kind = isPresent && !wasPresent ? 'joined' : !isPresent && wasPresent ? 'left' : 'updated'
-    if (this._changes === NO_CHANGES) {
-      this._changes = { joined: NO_MEMBERS, left: NO_MEMBERS, updated: NO_MEMBERS }
-    }
-    const changes = this._changes
-    const list = changes[kind] as MemberPresence[]
-    if (list.length > 0) list.push(member)
-    else changes[kind] = [member]
+    this._counts ??= { ...this._base.snapshot.counts }
+    if (from) this._counts[from]--
+    if (kept) this._counts[member.status]++
+    const wasPresent = !!from && from !== 'offline'
+    this._changes[isPresent === wasPresent ? 'updated' : isPresent ? 'joined' : 'left'].push(member)
   }
 
   _finish(): RoomUpdate {
-    const { _base: base, _held: held, _expired: expired, _changes: changes } = this
+    const { _base: base, _held: held, _expired: expired, _counts: counts } = this
     const { snapshot } = base
-    // Every change of a member lands in one of the lists, so no lists means the same snapshot.
-    const changed = changes !== NO_CHANGES
     const state =
-      changed || held !== base.held || expired !== base.expired
+      counts || held !== base._held || expired !== base._expired
         ? {
             ...base,
-            snapshot: changed
-              ? new Snapshot(
-                  snapshot.roomId,
-                  snapshot.version + 1,
-                  held,
-                  this._counts ?? snapshot.counts,
-                )
+            snapshot: counts
+              ? new Snapshot(snapshot.roomId, snapshot.version + 1, held, counts)
               : snapshot,
-            held,
-            expired,
+            _held: held,
+            _expired: expired,
           }
         : base
-    return { state, changes, rejected: this._rejected ?? NO_REJECTS }
+    return { state, changes: this._changes, rejected: this._rejected }
   }
-}
-
-/** The transport ref of an item from the wire, if it has one. */
-function refOf(item: unknown): string | undefined {
-  const ref = typeof item === 'object' && item !== null ? (item as TransportMeta).ref : undefined
-  return typeof ref === 'string' ? ref : undefined
-}
-
-/** The held entry with this ref, if any. */
-function withRef(
-  entries: readonly SessionEntry[],
-  ref: string | undefined,
-): SessionEntry | undefined {
-  for (const entry of entries) if (entry.ref === ref) return entry
-  return undefined
-}
-
-/** Keeps one entry per session: the highest seq wins, then the larger ref (order-independent). */
-function upsertBySession(
-  entries: readonly SessionEntry[],
-  incoming: SessionEntry,
-): readonly SessionEntry[] {
-  let i = 0
-  while (i < entries.length && entries[i]!.meta.session !== incoming.meta.session) i++
-  if (i === entries.length) return entries.concat(incoming)
-  const current = entries[i]!
-  const newer =
-    incoming.meta.seq > current.meta.seq ||
-    (incoming.meta.seq === current.meta.seq && incoming.ref > current.ref)
-  if (!newer) return entries
-  const next = entries.slice()
-  next[i] = incoming
-  return next
 }
 
 /** A join for one key: new metas are added, a newer meta of a known session replaces the older. */
@@ -312,23 +293,7 @@ export function applyJoin(
   now: number,
 ): RoomUpdate {
   const batch = new Batch(state, now)
-  if (!isValidPresenceKey(key)) {
-    batch._rejectKey(key)
-    return batch._finish()
-  }
-  const held = batch._held.get(key)
-  const before = held?._entries ?? NONE
-  let entries = before
-  let last = held?._last
-  for (const item of Array.isArray(metas) ? metas : NONE) {
-    const ref = refOf(item)
-    if (ref !== undefined && (withRef(before, ref) || batch._expired.has(ref))) continue
-    const entry = batch._admit(key, item, entries, last)
-    if (!entry) continue
-    entries = upsertBySession(entries, entry)
-    last = entry.meta
-  }
-  if (entries !== before) batch._commit(key, held, entries, last)
+  batch._merge(key, metas)
   return batch._finish()
 }
 
@@ -340,15 +305,12 @@ export function applyLeave(
   now: number,
 ): RoomUpdate {
   const batch = new Batch(state, now)
-  const list = Array.isArray(metas) ? metas : NONE
-  for (const item of list) {
-    // An expired ref is no longer held: its leave only means it need not be remembered.
-    const ref = refOf(item)
-    if (ref !== undefined) batch._expired = batch._expired.delete(ref)
-  }
+  const refs = listOf(metas).map(refOf)
+  // An expired ref is no longer held: its leave only means it need not be remembered.
+  for (const ref of refs) if (ref !== undefined) batch._expired = batch._expired.delete(ref)
   const held = batch._held.get(key)
   const before = held?._entries ?? NONE
-  const live = before.filter((e) => !list.some((item) => refOf(item) === e.ref))
+  const live = before.filter((e) => !refs.includes(e.ref))
   if (live.length < before.length) batch._commit(key, held, live)
   return batch._finish()
 }
@@ -366,49 +328,18 @@ export function applySync(
   state: RoomState,
   incoming: PresenceState,
   now: number,
-  options: SyncOptions = {},
+  { fresh }: SyncOptions = {},
 ): RoomUpdate {
   const batch = new Batch(state, now)
-  if (options.fresh) batch._expired = PersistentMap.empty()
-  const seen = new Set<string>()
-  const seenRefs = new Set<string>()
-  const source = typeof incoming === 'object' && incoming !== null ? incoming : {}
-  for (const key of Object.keys(source)) {
-    const metas = source[key]
-    if (!isValidPresenceKey(key)) {
-      batch._rejectKey(key)
-      continue
-    }
-    seen.add(key)
-    const held = batch._held.get(key)
-    const before = held?._entries ?? NONE
-    let entries = NONE
-    let last = held?._last
-    for (const item of Array.isArray(metas) ? metas : NONE) {
-      const ref = refOf(item)
-      if (ref !== undefined) {
-        seenRefs.add(ref)
-        if (batch._expired.has(ref)) continue
-      }
-      const previous = withRef(before, ref)
-      const entry =
-        previous && !options.fresh
-          ? previous
-          : batch._admit(key, item, before, last, options.fresh ? undefined : previous)
-      if (!entry) continue
-      entries = upsertBySession(entries, entry)
-      if (entry !== previous) last = entry.meta
-    }
-    if (entries.length !== before.length || entries.some((e, i) => e !== before[i]))
-      batch._commit(key, held, entries, last)
-  }
-  // Persistent maps: iterating one while the batch replaces it is safe.
-  for (const key of batch._held.keys()) {
-    const held = batch._held.get(key)!
-    if (!seen.has(key) && held._entries.length > 0) batch._commit(key, held, NONE)
-  }
+  if (fresh) batch._expired = PersistentMap.empty()
+  const refs = new Set<string>()
+  const source = typeof incoming === 'object' && incoming ? incoming : {}
+  for (const key of Object.keys(source)) batch._merge(key, source[key], refs, fresh)
+  // Keys the sync does not list have left. A persistent map can be iterated while it is replaced.
+  for (const [key, held] of batch._held.entries())
+    if (!Object.hasOwn(source, key) && held._entries.length > 0) batch._commit(key, held, NONE)
   for (const ref of batch._expired.keys())
-    if (!seenRefs.has(ref)) batch._expired = batch._expired.delete(ref)
+    if (!refs.has(ref)) batch._expired = batch._expired.delete(ref)
   return batch._finish()
 }
 
@@ -418,14 +349,9 @@ export function applyPresenceEvent(
   now: number,
   options?: SyncOptions,
 ): RoomUpdate {
-  switch (event.type) {
-    case 'sync':
-      return applySync(state, event.state, now, options)
-    case 'join':
-      return applyJoin(state, event.key, event.metas, now)
-    case 'leave':
-      return applyLeave(state, event.key, event.metas, now)
-  }
+  return event.type === 'sync'
+    ? applySync(state, event.state, now, options)
+    : (event.type === 'join' ? applyJoin : applyLeave)(state, event.key, event.metas, now)
 }
 
 /**
@@ -435,7 +361,7 @@ export function applyPresenceEvent(
  */
 export function expireLeases(state: RoomState, now: number): RoomUpdate {
   const batch = new Batch(state, now)
-  for (const key of state.queue.takeDue(now)) {
+  for (const key of state._queue.takeDue(now)) {
     const held = batch._held.get(key)
     if (!held) continue
     const entries = held._entries
@@ -449,7 +375,7 @@ export function expireLeases(state: RoomState, now: number): RoomUpdate {
 
 /** When `expireLeases` next has work to do (it may be early, never late). */
 export function nextDeadline(state: RoomState): number | undefined {
-  return state.queue.peek()
+  return state._queue.peek()
 }
 
 /** Rebuilds a state from scratch from one full transport state: the reference for property tests. */
