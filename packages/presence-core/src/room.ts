@@ -103,34 +103,29 @@ export interface PresenceRoom {
   leave(): void
 }
 
-/** A broadcast waiting for receipts. */
-interface PendingBroadcast {
-  /** Records a receipt from `userId`; settles once every expected recipient confirmed. */
-  readonly _confirm: (userId: string) => void
-  /** Resolves the broadcast with the receipts that came back so far. */
-  readonly _settle: () => void
-}
-
 /** A room as its client holds it: the public room plus what only the client calls. */
 export interface RoomHandle extends PresenceRoom {
-  /** Entries of the room state for one key: used by the client to adopt its own other sessions' settings. */
-  _entriesOf(key: string): readonly SessionEntry[]
   /** Something we publish may have changed: coalesce changes made close together into one update. */
   _requestPublish(kind: CallKind): void
   /** Closes the transport room; leaving removes our presence, so no untrack call is spent. */
   _dispose(): void
 }
 
+type BroadcastHandler = (payload: unknown, meta: BroadcastMeta) => void
+
+/** The room's events, and `change` for `subscribe`: a new snapshot or connection status. */
+type EmitterEvents = RoomEvents & { change: () => void }
+
 const DEFAULT_RECEIPT_TIMEOUT_MS = 2_000
 const noop = () => {}
 
 /** Subscribes to a typed emitter and returns the unsubscribe function. */
-export function listen<Events extends object, E extends keyof Events>(
+export function listen<Events extends object>(
   emitter: EventEmitter<Events>,
-  event: E,
-  listener: Events[E],
+  event: keyof Events & string,
+  listener: (...args: never[]) => void,
 ): () => void {
-  // eventemitter3's typed overloads cannot follow a generic key; the event map keeps it safe.
+  // eventemitter3's typed overloads cannot follow a generic key; callers' own signatures keep it safe.
   const fn = listener as never
   emitter.on(event as never, fn)
   return () => {
@@ -145,17 +140,18 @@ export function createRoom(
   initialActivity?: Activity,
 ): RoomHandle {
   const { userId, sessionId, clock, scheduler, heartbeat: policy } = host
-  const emitter = new EventEmitter<RoomEvents>()
-  const listeners = new Set<() => void>()
-  const handlers = new Map<string, Set<(payload: unknown, meta: BroadcastMeta) => void>>()
-  const pending = new Map<string, PendingBroadcast>()
+  const emitter = new EventEmitter<EmitterEvents>()
+  /** Broadcast handlers by event name. */
+  const handlers = new EventEmitter<Record<string, BroadcastHandler>>()
+  /** Broadcasts waiting for receipts: each records a receipt from a user, or settles without one. */
+  const pending = new Map<string, (user?: string) => void>()
   let connection: TransportStatus = 'connecting'
   let state: RoomState = createRoomState(id, host._roomState)
   let activity = initialActivity
   let budget = EMPTY_BUDGET
   let seq = clock.now()
-  let published: SessionMeta | undefined
-  let tracked = false
+  /** What the tracked meta shows (`visibleFingerprint`); undefined while nothing is tracked. */
+  let published: string | undefined
   let awaitingFreshSync = true
   let cancelFlush: (() => void) | undefined
   let cancelHeartbeat: (() => void) | undefined
@@ -164,19 +160,21 @@ export function createRoom(
   let broadcastCounter = 0
   let disposed = false
 
+  /** Errors go to the client's `error` event; none once the room is left. */
+  const report = (error: PresenceError) => {
+    if (!disposed) host._reportError(error)
+  }
+
   const transportError = (action: string, error: unknown) =>
     new PresenceError('PRESENCE_TRANSPORT_FAILED', `${action} failed in ${id}: ${String(error)}`, {
       cause: error,
     })
 
-  const transportFailed = (action: string) => (error: unknown) => {
-    if (!disposed) host._reportError(transportError(action, error))
-  }
+  const transportFailed = (action: string) => (error: unknown) =>
+    report(transportError(action, error))
 
   const dropped = (what: string, details?: unknown) =>
-    host._reportError(
-      new PresenceError('PRESENCE_PAYLOAD_INVALID', `Dropped ${what} in ${id}`, { details }),
-    )
+    report(new PresenceError('PRESENCE_PAYLOAD_INVALID', `Dropped ${what} in ${id}`, { details }))
 
   /** Transport callbacks never see our exceptions: they are reported instead (rule 7). */
   const guarded =
@@ -186,28 +184,21 @@ export function createRoom(
       try {
         fn(...args)
       } catch (error) {
-        host._reportError(
-          error instanceof PresenceError ? error : transportError('handling', error),
-        )
+        report(error instanceof PresenceError ? error : transportError('handling', error))
       }
     }
 
-  const entriesOf = (key: string): readonly SessionEntry[] => sessionsOf(state, key)
-
-  const notify = () => {
-    for (const listener of Array.from(listeners)) listener()
-  }
+  const notify = () => emitter.emit('change')
 
   // ── transport events ────────────────────────────────────────────────────────
 
   function onStatus(status: TransportStatus, detail?: TransportStatusDetail): void {
     connection = status
-    tracked = false
+    published = undefined
     if (status === 'joined') {
       // A (re)join is a new membership on the server: it holds none of our presence and counts
       // presence calls afresh, and the sync that follows is the whole truth.
       awaitingFreshSync = true
-      published = undefined
       budget = EMPTY_BUDGET
       flush('change')
     } else stopTimers()
@@ -220,21 +211,19 @@ export function createRoom(
     const fresh = isSync && awaitingFreshSync
     if (isSync) awaitingFreshSync = false
     commit(applyPresenceEvent(state, event, clock.now(), { fresh }), isSync)
-    if (isSync || event.key === userId) host._adoptFrom(entriesOf(userId))
+    if (isSync || event.key === userId) host._adoptFrom(sessionsOf(state, userId))
   }
 
   function commit(update: RoomUpdate, isSync?: boolean): void {
     for (const rejected of update.rejected)
       dropped(`presence for "${rejected.key}" (${rejected.reason})`, { roomId: id, ...rejected })
-    const changes = update.changes
+    const { joined, left, updated } = update.changes
     const changed = update.state.snapshot !== state.snapshot
     state = update.state
-    if (changed) {
-      for (const m of changes.joined) emitter.emit('join', m)
-      for (const m of changes.left) emitter.emit('leave', m)
-      for (const m of changes.updated) emitter.emit('update', m)
-      notify()
-    }
+    for (const m of joined) emitter.emit('join', m)
+    for (const m of left) emitter.emit('leave', m)
+    for (const m of updated) emitter.emit('update', m)
+    if (changed) notify()
     if (isSync) emitter.emit('sync', state.snapshot)
     scheduleExpiry()
   }
@@ -269,7 +258,7 @@ export function createRoom(
     if (disposed || connection !== 'joined') return
     const now = clock.now()
     const hidden = host._isHidden()
-    if (hidden && !tracked) return
+    if (hidden && published === undefined) return
     const { size, counts } = state.snapshot
     const roomSize = Math.max(1, size - counts.offline)
     const meta = hidden
@@ -280,13 +269,8 @@ export function createRoom(
           leaseMs: leaseFor(roomSize, policy),
           activity,
         })
-    if (
-      kind === 'change' &&
-      tracked &&
-      meta &&
-      visibleFingerprint(meta) === visibleFingerprint(published)
-    )
-      return
+    const fingerprint = meta && visibleFingerprint(meta)
+    if (kind === 'change' && fingerprint !== undefined && fingerprint === published) return
     const at = budgetAvailableAt(budget, now, kind, policy)
     if (at > now) {
       // Out of budget: try again when a call frees up; never exceed the transport's limit.
@@ -296,8 +280,7 @@ export function createRoom(
       return
     }
     budget = spendBudget(budget, now, policy)
-    published = meta
-    tracked = !!meta
+    published = fingerprint
     if (!meta) {
       cancelHeartbeat?.()
       transport.untrack().catch(transportFailed('untrack'))
@@ -345,30 +328,29 @@ export function createRoom(
       payload,
     }
     const sent = transport.send(BROADCAST_EVENT, envelope)
+    const latencies = new Map<string, number>()
     if (!receipts || !recipients.some(expectsReceipt)) {
       await sent
-      return buildReport(base, recipients, new Map())
+      return buildReport(base, recipients, latencies)
     }
     return new Promise<BroadcastReport>((resolve, reject) => {
-      const latencies = new Map<string, number>()
-      let cancelTimer = noop
+      const cancelTimer = scheduler.schedule(options.timeoutMs ?? DEFAULT_RECEIPT_TIMEOUT_MS, () =>
+        settle(),
+      )
       const done = () => {
         cancelTimer()
         pending.delete(broadcastId)
       }
-      const settle = () => {
+      // Receipts from people who were not recipients are left out of the report by buildReport.
+      const settle = (user?: string) => {
+        if (user !== undefined) {
+          if (!latencies.has(user)) latencies.set(user, clock.now() - base.sentAt)
+          if (recipients.some((r) => expectsReceipt(r) && !latencies.has(r.userId))) return
+        }
         done()
         resolve(buildReport(base, recipients, latencies))
       }
-      pending.set(broadcastId, {
-        _confirm(user) {
-          if (latencies.has(user) || !recipients.some((r) => r.userId === user)) return
-          latencies.set(user, clock.now() - base.sentAt)
-          if (recipients.every((r) => !expectsReceipt(r) || latencies.has(r.userId))) settle()
-        },
-        _settle: settle,
-      })
-      cancelTimer = scheduler.schedule(options.timeoutMs ?? DEFAULT_RECEIPT_TIMEOUT_MS, settle)
+      pending.set(broadcastId, settle)
       sent.catch((error: unknown) => {
         done()
         reject(transportError('broadcast', error))
@@ -397,23 +379,16 @@ export function createRoom(
       }
       transport.send(RECEIPT_EVENT, receipt).catch(transportFailed('receipt'))
     }
-    const meta: BroadcastMeta = {
-      id: envelope.id,
-      userId: envelope.from,
-      sessionId: envelope.session,
-    }
-    for (const handler of Array.from(handlers.get(envelope.event) ?? [])) {
+    const { id: broadcastId, event, from, session } = envelope
+    const meta: BroadcastMeta = { id: broadcastId, userId: from, sessionId: session }
+    for (const handler of handlers.listeners(event)) {
       try {
         handler((raw as BroadcastEnvelope).payload, meta)
       } catch (error) {
-        host._reportError(
-          new PresenceError(
-            'PRESENCE_INVALID_ARGUMENT',
-            `broadcast handler for "${envelope.event}" threw`,
-            {
-              cause: error,
-            },
-          ),
+        report(
+          new PresenceError('PRESENCE_INVALID_ARGUMENT', `broadcast handler for "${event}" threw`, {
+            cause: error,
+          }),
         )
       }
     }
@@ -421,7 +396,7 @@ export function createRoom(
 
   function onReceipt(raw: unknown): void {
     const receipt = accept(receiptSchema, raw, 'receipt')
-    if (receipt?.to === sessionId) pending.get(receipt.id)?._confirm(receipt.user)
+    if (receipt?.to === sessionId) pending.get(receipt.id)?.(receipt.user)
   }
 
   const unsubscribers = [
@@ -437,12 +412,7 @@ export function createRoom(
       return connection
     },
     getSnapshot: () => state.snapshot,
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => {
-        listeners.delete(listener)
-      }
-    },
+    subscribe: (listener) => listen(emitter, 'change', listener),
     member: (memberId) => state.snapshot.member(memberId),
     on: (event, listener) => listen(emitter, event, listener),
     setActivity(next) {
@@ -451,19 +421,11 @@ export function createRoom(
     },
     leave: () => host._release(id),
     broadcast,
-    onBroadcast(event, handler) {
-      const set = handlers.get(event) ?? new Set()
-      handlers.set(event, set)
-      set.add(handler)
-      return () => {
-        set.delete(handler)
-      }
-    },
-    _entriesOf: entriesOf,
+    onBroadcast: (event, handler) => listen(handlers, event, handler),
     _requestPublish: requestPublish,
     _dispose() {
       if (disposed) return
-      for (const entry of Array.from(pending.values())) entry._settle()
+      for (const settle of pending.values()) settle()
       disposed = true
       stopTimers()
       for (const unsubscribe of unsubscribers) unsubscribe()
@@ -472,8 +434,7 @@ export function createRoom(
       emitter.emit('connection', 'closed')
       notify()
       emitter.removeAllListeners()
-      listeners.clear()
-      handlers.clear()
+      handlers.removeAllListeners()
     },
   }
 }
