@@ -18,7 +18,7 @@ import type {
   Profile,
   SessionPresence,
 } from './types.js'
-import { compareIds, earlierAfter, sameData } from './util.js'
+import { compareIds, defined, earliestAfter, sameData, sameItems } from './util.js'
 
 /** One session inside a room's state. Times are on the observer's clock. */
 export interface SessionEntry {
@@ -32,47 +32,39 @@ export interface SessionEntry {
 /** A "last active" that moves by less than this, with no status change, is not an update. */
 export const LAST_ACTIVE_RESOLUTION_MS = 60_000
 
-/** Orders a before b when a is later, ties by session id, so the result never depends on input order. */
-function later(
-  a: Stamped<unknown>,
-  aSession: string,
-  b: Stamped<unknown>,
-  bSession: string,
-): boolean {
-  return a.at > b.at || (a.at === b.at && aSession > bSession)
-}
-
-function latestStamped<K extends 'manual' | 'custom'>(
+/** The stamped setting set last across these sessions; ties on `at` go to the larger session id. */
+export function latestStamped<K extends 'manual' | 'custom'>(
   entries: readonly SessionEntry[],
   field: K,
-): NonNullable<SessionMeta[K]>['status'] | undefined {
+): SessionMeta[K] | undefined {
   let best: SessionMeta[K] | undefined
   let bestSession = ''
   for (const { meta } of entries) {
     const stamped = meta[field]
-    if (stamped && (!best || later(stamped, meta.session, best, bestSession))) {
+    if (
+      stamped &&
+      (!best || stamped.at > best.at || (stamped.at === best.at && meta.session > bestSession))
+    ) {
       best = stamped
       bestSession = meta.session
     }
   }
-  return best?.status
+  return best
 }
 
-/** The settings every session of a user shares, latest wins. Also used for adoption in the client. */
+/** The settings every session of a user shares, latest wins. */
 export function latestManual(entries: readonly SessionEntry[]) {
-  return latestStamped(entries, 'manual')
+  return latestStamped(entries, 'manual')?.status
 }
 
 export function latestCustom(entries: readonly SessionEntry[]) {
-  return latestStamped(entries, 'custom')
+  return latestStamped(entries, 'custom')?.status
 }
 
 const bySession = (a: SessionEntry, b: SessionEntry) => compareIds(a.meta.session, b.meta.session)
 
 /** A member without sessions has this list: one frozen empty array for all of them. */
 const NO_SESSIONS: readonly SessionPresence[] = Object.freeze([])
-
-type Draft<T> = { -readonly [K in keyof T]: T[K] }
 
 /**
  * The member for `userId` from their live sessions. `previous` keeps offline members' last-known
@@ -86,76 +78,66 @@ export function aggregateMember(
   now: number,
   previous?: MemberPresence,
 ): MemberPresence {
-  let member: Draft<MemberPresence>
-  if (entries.length === 0) {
-    member = { userId, status: 'offline', sessions: NO_SESSIONS }
-    if (previous?.profile) member.profile = previous.profile
-    if (previous?.lastActiveAt !== undefined) member.lastActiveAt = previous.lastActiveAt
-  } else {
-    const sorted = entries.length > 1 ? [...entries].sort(bySession) : entries
-    let automatic: AutomaticStatus = 'away'
-    let lastActiveAt: number | undefined
-    // The most recently active session gives the activity (rule 2), even when it has none: another
-    // tab left open on the timeline says nothing about what the person is doing now. Sessions that
-    // do not tell when they were active rank last; among equals, one with an activity is preferred.
-    let recent: SessionEntry | undefined
-    let recentAt = -Infinity
-    let calendar: CalendarBusy | undefined
-    let profile: Profile | undefined
-    let profileAt = -Infinity
-    // Each session's part of `previous` is kept when it looks the same, and the whole list when all do.
-    const before = previous?.sessions
-    const list: SessionPresence[] = new Array(sorted.length)
-    let reused = before?.length === sorted.length
-    for (let i = 0; i < sorted.length; i++) {
-      const entry = sorted[i]!
-      const { meta } = entry
-      automatic = mostPresent(automatic, meta.status)
-      const active = meta.activeAgo === undefined ? undefined : entry.heardAt - meta.activeAgo
-      if (active !== undefined && (lastActiveAt === undefined || active > lastActiveAt))
-        lastActiveAt = active
-      const activeRank = active ?? -Infinity
-      if (
-        !recent ||
-        activeRank > recentAt ||
-        (activeRank === recentAt && (meta.activity || !recent.meta.activity))
-      ) {
-        recent = entry
-        recentAt = activeRank
-      }
-      if (isCalendarBusy(meta.calendar, now) && (!calendar || meta.calendar.until > calendar.until))
-        calendar = meta.calendar
-      if (meta.profile && entry.heardAt >= profileAt) {
-        profile = meta.profile
-        profileAt = entry.heardAt
-      }
-      const old = before?.[i]
-      if (old && sameSession(old, meta.session, meta.status, meta.activity)) list[i] = old
-      else {
-        const { session: sessionId, status, activity } = meta
-        list[i] = activity ? { sessionId, status, activity } : { sessionId, status }
-        reused = false
-      }
-    }
-    const manual = latestManual(sorted) ?? undefined
-    const custom = latestCustom(sorted)
-    const status = effectiveStatus(automatic, manual, calendar, now)
+  const online = entries.length > 0
+  let automatic: AutomaticStatus = 'away'
+  let lastActiveAt: number | undefined
+  // The most recently active session gives the activity (rule 2), even when it has none: another
+  // tab left open on the timeline says nothing about what the person is doing now. Sessions that
+  // do not tell when they were active rank last; among equals, one with an activity is preferred.
+  let recent: SessionEntry | undefined
+  let recentAt = -Infinity
+  let calendar: CalendarBusy | undefined
+  // An offline member keeps the profile they had.
+  let profile = online ? undefined : previous?.profile
+  let profileAt = -Infinity
+  // Each session's part of `previous` is kept when it looks the same, and the whole list when all do.
+  const before = previous?.sessions ?? NO_SESSIONS
+  const sessions = [...entries].sort(bySession).map((entry, i): SessionPresence => {
+    const { meta, heardAt } = entry
+    const { session: sessionId, status, activity } = meta
+    automatic = mostPresent(automatic, status)
+    const active = meta.activeAgo === undefined ? -Infinity : heardAt - meta.activeAgo
+    if (active > (lastActiveAt ?? -Infinity)) lastActiveAt = active
     if (
-      lastActiveAt !== undefined &&
-      previous?.lastActiveAt !== undefined &&
-      previous.status === status &&
-      Math.abs(lastActiveAt - previous.lastActiveAt) < LAST_ACTIVE_RESOLUTION_MS
+      !recent ||
+      active > recentAt ||
+      (active === recentAt && (activity || !recent.meta.activity))
     ) {
-      lastActiveAt = previous.lastActiveAt
+      recent = entry
+      recentAt = active
     }
-    member = { userId, status, sessions: reused ? before! : list }
-    if (manual) member.manualStatus = manual
-    if (isCustomStatusActive(custom, now)) member.customStatus = custom
-    if (calendar) member.calendar = calendar
-    if (recent?.meta.activity) member.activity = recent.meta.activity
-    if (profile) member.profile = profile
-    if (lastActiveAt !== undefined) member.lastActiveAt = lastActiveAt
-  }
+    if (isCalendarBusy(meta.calendar, now) && meta.calendar.until > (calendar?.until ?? -Infinity))
+      calendar = meta.calendar
+    if (meta.profile && heardAt >= profileAt) {
+      profile = meta.profile
+      profileAt = heardAt
+    }
+    const shown = activity ? { sessionId, status, activity } : { sessionId, status }
+    const old = before[i]
+    return old && sameData(old, shown) ? old : shown
+  })
+  const manual = latestManual(entries) ?? undefined
+  const custom = latestCustom(entries)
+  const status = online ? effectiveStatus(automatic, manual, calendar, now) : 'offline'
+  // Offline, the last-seen time stays; online, a move within the resolution is jitter.
+  if (
+    previous?.lastActiveAt !== undefined &&
+    (!online ||
+      (previous.status === status &&
+        Math.abs((lastActiveAt ?? -Infinity) - previous.lastActiveAt) < LAST_ACTIVE_RESOLUTION_MS))
+  )
+    lastActiveAt = previous.lastActiveAt
+  const member: MemberPresence = defined({
+    userId,
+    status,
+    manualStatus: manual,
+    customStatus: isCustomStatusActive(custom, now) ? custom : undefined,
+    calendar,
+    activity: recent?.meta.activity,
+    profile,
+    lastActiveAt,
+    sessions: !online ? NO_SESSIONS : sameItems(sessions, before) ? before : sessions,
+  })
   return previous && sameMember(previous, member) ? previous : member
 }
 
@@ -164,40 +146,13 @@ export function nextMemberChangeAt(
   entries: readonly SessionEntry[],
   now: number,
 ): number | undefined {
-  let next = earlierAfter(now, undefined, latestCustom(entries)?.expiresAt)
-  for (const { meta } of entries) next = earlierAfter(now, next, meta.calendar?.until)
-  return next
+  return earliestAfter(now, [
+    latestCustom(entries)?.expiresAt,
+    ...entries.map((e) => e.meta.calendar?.until),
+  ])
 }
 
 /** Whether two members look the same to a person: no update is emitted when they do. */
 export function sameMember(a: MemberPresence, b: MemberPresence): boolean {
-  if (a === b) return true
-  if (
-    a.status !== b.status ||
-    a.manualStatus !== b.manualStatus ||
-    a.lastActiveAt !== b.lastActiveAt ||
-    !sameData(a.customStatus, b.customStatus) ||
-    !sameData(a.calendar, b.calendar) ||
-    !sameData(a.activity, b.activity) ||
-    !sameData(a.profile, b.profile) ||
-    a.sessions.length !== b.sessions.length
-  )
-    return false
-  for (let i = 0; i < a.sessions.length && a.sessions !== b.sessions; i++) {
-    const { sessionId, status, activity } = b.sessions[i]!
-    if (!sameSession(a.sessions[i]!, sessionId, status, activity)) return false
-  }
-  return true
-}
-
-/** Whether a session's part of a member shows this session id, status and activity. */
-function sameSession(
-  shown: SessionPresence,
-  sessionId: string,
-  status: AutomaticStatus,
-  activity: Activity | undefined,
-): boolean {
-  return (
-    shown.sessionId === sessionId && shown.status === status && sameData(shown.activity, activity)
-  )
+  return sameData(a, b)
 }

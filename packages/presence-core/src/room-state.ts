@@ -15,7 +15,7 @@ import {
 import { PersistentMap } from './persistent-map.js'
 import type { PresenceEvent, PresenceState, TransportMeta } from './ports.js'
 import type { MemberPresence, RoomChange, RoomSnapshot, Status } from './types.js'
-import { compareIds } from './util.js'
+import { compareIds, sameItems } from './util.js'
 
 export interface RoomStateOptions {
   /** Keep members whose sessions all left, as `offline` with their last-seen time. Default true. */
@@ -202,8 +202,7 @@ class Batch {
       }
       entries = upsertBySession(entries, entry)
     }
-    if (entries.length !== before.length || entries.some((e, i) => e !== before[i]))
-      this._commit(key, held, entries, last)
+    if (!sameItems(entries, before)) this._commit(key, held, entries, last)
   }
 
   /**

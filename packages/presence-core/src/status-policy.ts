@@ -2,7 +2,14 @@
  * Status policy (DESIGN rule 1): a session's status is derived from its last input, visibility,
  * manual status and the clock — never stored. Pure: `now` is an argument.
  */
-import type { AutomaticStatus, CalendarBusy, CustomStatus, ManualStatus, Status } from './types.js'
+import {
+  type AutomaticStatus,
+  type CalendarBusy,
+  type CustomStatus,
+  type ManualStatus,
+  STATUSES,
+  type Status,
+} from './types.js'
 import { earliestAfter } from './util.js'
 
 export interface StatusPolicy {
@@ -90,9 +97,7 @@ export function effectiveStatus(
   return automatic
 }
 
-const PRESENCE_RANK: Record<AutomaticStatus, number> = { online: 3, idle: 2, away: 1 }
-
-/** The most present of several automatic statuses: online > idle > away. */
+/** The most present of several automatic statuses: online > idle > away (the order of STATUSES). */
 export function mostPresent(a: AutomaticStatus, b: AutomaticStatus): AutomaticStatus {
-  return PRESENCE_RANK[a] >= PRESENCE_RANK[b] ? a : b
+  return STATUSES.indexOf(a) <= STATUSES.indexOf(b) ? a : b
 }

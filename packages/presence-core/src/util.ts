@@ -17,12 +17,13 @@ export function defined<const T extends object>(obj: T): Defined<T> {
 }
 
 /**
- * Whether `a` is the same plain data as `b`: equal primitives, or objects with the same keys whose
- * values are the same data. For validated data (no arrays): an array is only the same as itself.
+ * Whether `a` is the same plain data as `b`: equal primitives, or objects (arrays only with arrays)
+ * with the same keys whose values are the same data.
  */
 export function sameData(a: unknown, b: unknown): boolean {
   if (a === b) return true
-  if (typeof a !== 'object' || typeof b !== 'object' || !a || !b || Array.isArray(a)) return false
+  if (typeof a !== 'object' || typeof b !== 'object' || !a || !b) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
   let keys = 0
   for (const key in a) {
     if (!sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
@@ -31,6 +32,11 @@ export function sameData(a: unknown, b: unknown): boolean {
   }
   for (const _ in b) keys--
   return keys === 0
+}
+
+/** Whether two lists hold the same items (by identity) in the same order. */
+export function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i])
 }
 
 /** Orders ids by UTF-16 code units, the same everywhere (never locale-dependent). */
@@ -44,15 +50,7 @@ export function earliestAfter(
   times: readonly (number | undefined)[],
 ): number | undefined {
   let next: number | undefined
-  for (const at of times) next = earlierAfter(now, next, at)
+  for (const at of times)
+    if (at !== undefined && at > now && (next === undefined || at < next)) next = at
   return next
-}
-
-/** `at` when it is after `now` and before `next` (or `next` is undefined); `next` otherwise. */
-export function earlierAfter(
-  now: number,
-  next: number | undefined,
-  at: number | undefined,
-): number | undefined {
-  return at !== undefined && at > now && (next === undefined || at < next) ? at : next
 }
