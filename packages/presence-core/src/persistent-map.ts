@@ -1,7 +1,8 @@
 /**
- * A persistent (immutable) string-keyed map: a hash trie with 32-way branching. `set`/`delete`
- * copy one path of at most 7 small nodes, so a change to one member costs O(log32 n) whatever the
- * room size, and every untouched value keeps its identity (rule 6).
+ * A persistent (immutable) string-keyed map: a hash trie with 8-way branching (3 bits of the hash
+ * per level). `set`/`delete` copy one path of at most 11 small nodes, so a change to one member
+ * costs O(log n) whatever the room size, and every untouched value keeps its identity (rule 6).
+ * Values are never undefined: `undefined` is how `put` says "delete".
  */
 
 const BITS = 3
@@ -14,7 +15,7 @@ interface Leaf<V> {
   readonly _value: V
   readonly _next: Leaf<V> | undefined
 }
-/** One slot per 5 bits of the hash at this depth; empty slots are holes. */
+/** One slot per 3 bits of the hash at this depth; empty slots are holes. */
 type Branch<V> = readonly (Node<V> | undefined)[]
 type Node<V> = Leaf<V> | Branch<V>
 
@@ -43,63 +44,48 @@ function leafIn<V>(node: Node<V> | undefined, hash: number, key: string): Leaf<V
   return node
 }
 
-/** `chain` (leaves of one hash) with `key` set: the same chain when the value is already there. */
-function setInChain<V>(chain: Leaf<V> | undefined, hash: number, key: string, value: V): Leaf<V> {
-  if (!chain) return leaf(hash, key, value, undefined)
-  if (chain._key === key)
+/** `chain` (leaves of one hash) with `key` set to `value` (deleted when undefined); the same chain when nothing changes. */
+function putInChain<V>(
+  chain: Leaf<V> | undefined,
+  hash: number,
+  key: string,
+  value: V | undefined,
+): Leaf<V> | undefined {
+  if (!chain) return value === undefined ? chain : leaf(hash, key, value, chain)
+  if (chain._key === key) {
+    if (value === undefined) return chain._next
     return chain._value === value ? chain : leaf(hash, key, value, chain._next)
-  const next = setInChain(chain._next, hash, key, value)
-  return next === chain._next ? chain : leaf(hash, chain._key, chain._value, next)
-}
-
-function deleteInChain<V>(chain: Leaf<V> | undefined, key: string): Leaf<V> | undefined {
-  if (!chain || chain._key === key) return chain?._next
-  const next = deleteInChain(chain._next, key)
+  }
+  const next = putInChain(chain._next, hash, key, value)
   return next === chain._next ? chain : leaf(chain._hash, chain._key, chain._value, next)
 }
 
-function setIn<V>(
+/** `node` (at depth `shift`) with `key` set to `value`, or deleted when undefined; the same node when nothing changes. */
+function put<V>(
   node: Node<V> | undefined,
   shift: number,
   hash: number,
   key: string,
-  value: V,
-): Node<V> {
+  value: V | undefined,
+): Node<V> | undefined {
   if (isBranch(node)) {
     const i = slot(hash, shift)
     const child = node[i]
-    const next = setIn(child, shift + BITS, hash, key, value)
+    const next = put(child, shift + BITS, hash, key, value)
     if (next === child) return node
     const copy = node.slice()
     copy[i] = next
-    return copy
+    // A branch left with one leaf collapses into that leaf so lookups stay short.
+    const live = copy.filter(Boolean)
+    return live.length > 1 || isBranch(live[0]) ? copy : live[0]
   }
-  if (node && node._hash !== hash) {
+  if (node && value !== undefined && node._hash !== hash) {
     // Another hash in this slot: a branch separates the two (one level deeper while they share bits).
     const branch: (Node<V> | undefined)[] = []
     branch[slot(node._hash, shift)] = node
-    return setIn(branch, shift, hash, key, value)
+    return put(branch, shift, hash, key, value)
   }
-  return setInChain(node, hash, key, value)
-}
-
-function deleteIn<V>(node: Node<V>, shift: number, hash: number, key: string): Node<V> | undefined {
-  if (!isBranch(node)) return deleteInChain(node, key)
-  const i = slot(hash, shift)
-  const child = node[i]
-  const next = child && deleteIn(child, shift + BITS, hash, key)
-  if (next === child) return node
-  const copy = node.slice()
-  copy[i] = next
-  // A branch left with one leaf collapses into that leaf so lookups stay short.
-  let live = 0
-  let last: Node<V> | undefined
-  for (const n of copy) {
-    if (!n) continue
-    live++
-    last = n
-  }
-  return live > 1 || isBranch(last) ? copy : last
+  return putInChain(node, hash, key, value)
 }
 
 function* walk<V>(node: Node<V> | undefined): Generator<Leaf<V>> {
@@ -121,7 +107,7 @@ export class PersistentMap<V> {
   }
 
   get(key: string): V | undefined {
-    return this._root && leafIn(this._root, hashKey(key), key)?._value
+    return leafIn(this._root, hashKey(key), key)?._value
   }
 
   has(key: string): boolean {
@@ -130,16 +116,17 @@ export class PersistentMap<V> {
 
   /** A map with `key` set; the same map when the value is already identical. */
   set(key: string, value: V): PersistentMap<V> {
-    const hash = hashKey(key)
-    const root = setIn(this._root, 0, hash, key, value)
-    if (root === this._root) return this
-    return new PersistentMap(root, this.size + (leafIn(this._root, hash, key) ? 0 : 1))
+    return this._put(key, value, this.has(key) ? 0 : 1)
   }
 
   /** A map without `key`; the same map when it was absent. */
   delete(key: string): PersistentMap<V> {
-    const root = this._root && deleteIn(this._root, 0, hashKey(key), key)
-    return root === this._root ? this : new PersistentMap(root, this.size - 1)
+    return this._put(key, undefined, -1)
+  }
+
+  _put(key: string, value: V | undefined, grows: number): PersistentMap<V> {
+    const root = put(this._root, 0, hashKey(key), key, value)
+    return root === this._root ? this : new PersistentMap(root, this.size + grows)
   }
 
   *entries(): Generator<[string, V]> {

@@ -66,16 +66,24 @@ const NONE: readonly SessionEntry[] = []
 const listOf = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : NONE)
 
 class Snapshot implements RoomSnapshot {
-  readonly size: number
-  _sorted: readonly MemberPresence[] | undefined
+  declare readonly roomId: string
+  declare readonly version: number
+  declare readonly counts: Readonly<Record<Status, number>>
+  declare readonly size: number
+  declare readonly _held: PersistentMap<Held>
+  declare _sorted: readonly MemberPresence[] | undefined
 
   constructor(
-    readonly roomId: string,
-    readonly version: number,
-    readonly _held: PersistentMap<Held>,
-    readonly counts: Readonly<Record<Status, number>>,
+    roomId: string,
+    version: number,
+    held: PersistentMap<Held>,
+    counts: Readonly<Record<Status, number>>,
   ) {
-    this.size = _held.size
+    this.roomId = roomId
+    this.version = version
+    this.counts = counts
+    this.size = held.size
+    this._held = held
   }
 
   member(userId: string): MemberPresence | undefined {
