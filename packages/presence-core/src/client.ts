@@ -18,7 +18,12 @@ import {
   toSessionMeta,
   visibleFingerprint,
 } from './local-state.js'
-import { isValidPresenceKey } from './meta-schema.js'
+import {
+  calendarSchema,
+  isValidPresenceKey,
+  manualStatusSchema,
+  profileSchema,
+} from './meta-schema.js'
 import type { ActivitySource, Clock, PresenceTransport, Scheduler } from './ports.js'
 import { systemClock, systemScheduler } from './ports.js'
 import { createRoom, listen, type PresenceRoom, type RoomHandle, type RoomHost } from './room.js'
@@ -35,13 +40,11 @@ import type {
 } from './types.js'
 import { defined } from './util.js'
 import {
+  check,
   checkActivity,
-  checkCalendar,
   checkCustomStatus,
-  checkManualStatus,
   checkPrivacy,
-  checkProfile,
-  checkRoomId,
+  roomIdSchema,
 } from './validate-input.js'
 
 export interface PresenceClientOptions {
@@ -101,11 +104,10 @@ export interface PresenceClient {
   destroy(): void
 }
 
-function randomId(): string {
-  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto
-  if (c?.randomUUID) return c.randomUUID()
-  return `s-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`
-}
+/** A random session id (crypto.randomUUID is missing outside secure contexts). */
+const randomId = (): string =>
+  globalThis.crypto?.randomUUID?.() ??
+  `s-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`
 
 function checkKey(value: unknown, name: string): string {
   if (isValidPresenceKey(value)) return value
@@ -124,9 +126,9 @@ function withDefaults<T extends Record<keyof T, number>>(
   check = (value: number, _name: string) => value,
 ): T {
   const result = { ...defaults }
-  for (const name of Object.keys(defaults) as (keyof T & string)[]) {
+  for (const name in defaults) {
     const value = given[name]
-    if (value !== undefined) result[name] = check(value, name) as T[keyof T & string]
+    if (value !== undefined) result[name] = check(value, name) as T[typeof name]
   }
   return result
 }
@@ -137,10 +139,14 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     throw invalidArgument('transport must implement openRoom()')
   const userId = checkKey(options.userId, 'userId')
   const sessionId = checkKey(options.sessionId ?? randomId(), 'sessionId')
-  const { transport, activity: source } = options
+  const { transport, activity: source, privacy, profile, initialActivity } = options
   const clock = options.clock ?? systemClock
+  // A clock that can also schedule (a fake clock in tests) is the scheduler too.
   const scheduler =
-    options.scheduler ?? (isScheduler(options.clock) ? options.clock : systemScheduler)
+    options.scheduler ??
+    (typeof (clock as Partial<Scheduler>).schedule === 'function'
+      ? (clock as Clock & Scheduler)
+      : systemScheduler)
   const policy = withDefaults(DEFAULT_STATUS_POLICY, options, positive)
   const heartbeat = withDefaults(DEFAULT_HEARTBEAT_POLICY, options.heartbeat)
   const emitter = new EventEmitter<ClientEvents>()
@@ -149,9 +155,9 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
   let local: LocalState = createLocalState(clock.now(), {
     hidden: initial?.hidden,
     online: initial?.online,
-    privacy: options.privacy ? checkPrivacy(options.privacy) : undefined,
-    profile: options.profile ? checkProfile(options.profile) : undefined,
-    activity: options.initialActivity ? checkActivity(options.initialActivity) : undefined,
+    privacy: privacy ? checkPrivacy(privacy) : undefined,
+    profile: profile ? (check(profileSchema, profile, 'profile') as Profile) : undefined,
+    activity: initialActivity ? checkActivity(initialActivity) : undefined,
   })
   let cancelLocalTimer: (() => void) | undefined
   let destroyed = false
@@ -230,32 +236,35 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     _reportError: (error) => {
       emitter.emit('error', error)
     },
-    _adoptFrom(entries) {
-      const { manual, custom } = settingsFromOtherSessions(entries, sessionId)
-      if (manual || custom) apply(defined({ type: 'adopt', manual, custom }))
-    },
+    _adoptFrom: (entries) =>
+      apply({ type: 'adopt', ...settingsFromOtherSessions(entries, sessionId) }),
     _release: release,
   }
 
   let selfKey = selfFingerprint()
   let publishedKey = publishedFingerprint(clock.now())
-  const unsubscribeActivity = source ? source.subscribe(apply) : noop
+  const unsubscribeActivity = source?.subscribe(apply)
   scheduleLocalTimer()
 
   return {
     userId,
     sessionId,
     me,
-    setStatus: (status) => set({ type: 'set-manual', status: checkManualStatus(status) }),
+    setStatus: (status) =>
+      set({ type: 'set-manual', status: check(manualStatusSchema, status, 'setStatus argument') }),
     setCustomStatus: (custom) => set({ type: 'set-custom', custom: checkCustomStatus(custom) }),
     setActivity: (activity) =>
       set({ type: 'set-activity', activity: activity === null ? null : checkActivity(activity) }),
     setPrivacy: (privacy) => set({ type: 'set-privacy', privacy: checkPrivacy(privacy) }),
     setCalendarBusy: (calendar) =>
-      set({ type: 'set-calendar', calendar: calendar === null ? null : checkCalendar(calendar) }),
+      set({
+        type: 'set-calendar',
+        calendar:
+          calendar === null ? null : check(calendarSchema, calendar, 'calendar busy window'),
+      }),
     enter(roomId, enterOptions = {}) {
       assertAlive()
-      checkRoomId(roomId)
+      check(roomIdSchema, roomId, 'roomId')
       const activity = enterOptions.activity ? checkActivity(enterOptions.activity) : undefined
       const existing = rooms.get(roomId)
       if (existing) {
@@ -279,15 +288,9 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
       destroyed = true
       for (const { room } of rooms.values()) room._dispose()
       rooms.clear()
-      unsubscribeActivity()
+      unsubscribeActivity?.()
       cancelLocalTimer?.()
       emitter.removeAllListeners()
     },
   }
 }
-
-function isScheduler(value: unknown): value is Scheduler {
-  return typeof (value as Scheduler | undefined)?.schedule === 'function'
-}
-
-const noop = () => {}

@@ -3,7 +3,7 @@
  * custom status, activity) and the meta it publishes. Pure: every function takes `now`. A
  * reduction says whether the published view changed, which is what costs a presence call.
  */
-import type { SessionEntry } from './aggregation.js'
+import { latestStamped, type SessionEntry } from './aggregation.js'
 import type { SessionMeta, Stamped } from './meta-schema.js'
 import {
   automaticStatus,
@@ -82,9 +82,9 @@ export function reduceLocal(state: LocalState, event: LocalEvent, now: number): 
     case 'input':
       return { ...state, lastInputAt: now }
     case 'visibility':
-      if (event.hidden) return state.hiddenSince === null ? { ...state, hiddenSince: now } : state
       // Coming back to the page is input: the person is looking at it.
-      return { ...state, hiddenSince: null, lastInputAt: now }
+      if (!event.hidden) return { ...state, hiddenSince: null, lastInputAt: now }
+      return state.hiddenSince === null ? { ...state, hiddenSince: now } : state
     case 'network':
       return { ...state, online: event.online }
     case 'set-manual':
@@ -98,12 +98,11 @@ export function reduceLocal(state: LocalState, event: LocalEvent, now: number): 
     case 'set-privacy':
       return { ...state, privacy: event.privacy }
     case 'adopt': {
-      let next = state
-      if (event.manual && isLater(event.manual, state.manual))
-        next = { ...next, manual: event.manual }
-      if (event.custom && isLater(event.custom, state.custom))
-        next = { ...next, custom: event.custom }
-      return next
+      const manual = later(event.manual, state.manual)
+      const custom = later(event.custom, state.custom)
+      return manual === state.manual && custom === state.custom
+        ? state
+        : defined({ ...state, manual, custom })
     }
     case 'tick':
       return state
@@ -115,20 +114,18 @@ function stampAfter(previous: Stamped<unknown> | undefined, now: number): number
   return previous && previous.at >= now ? previous.at + 1 : now
 }
 
-function isLater(candidate: Stamped<unknown>, current: Stamped<unknown> | undefined): boolean {
-  return !current || candidate.at > current.at
+/** `candidate` when it was set later than `current` (or there is none), else `current`. */
+function later<T extends Stamped<unknown>>(candidate: T | undefined, current: T | undefined) {
+  return candidate && (!current || candidate.at > current.at) ? candidate : current
 }
 
 /** The newest manual and custom settings among a user's other sessions, for `adopt`. */
 export function settingsFromOtherSessions(entries: readonly SessionEntry[], ownSessionId: string) {
-  let manual: Stamped<ManualStatus | null> | undefined
-  let custom: Stamped<CustomStatus | null> | undefined
-  for (const { meta } of entries) {
-    if (meta.session === ownSessionId) continue
-    if (meta.manual && isLater(meta.manual, manual)) manual = meta.manual
-    if (meta.custom && isLater(meta.custom, custom)) custom = meta.custom
-  }
-  return { manual, custom }
+  const others = entries.filter((entry) => entry.meta.session !== ownSessionId)
+  return defined({
+    manual: latestStamped(others, 'manual'),
+    custom: latestStamped(others, 'custom'),
+  })
 }
 
 /** The calendar window while it lasts. */

@@ -11,6 +11,7 @@ import {
   type BroadcastEnvelope,
   broadcastEnvelopeSchema,
   buildReport,
+  eventSchema,
   expectsReceipt,
   RECEIPT_EVENT,
   type Receipt,
@@ -48,7 +49,7 @@ import {
   sessionsOf,
 } from './room-state.js'
 import type { Activity, BroadcastReport, MemberPresence, RoomSnapshot } from './types.js'
-import { checkEvent } from './validate-input.js'
+import { check } from './validate-input.js'
 
 /** What a room needs from its client: identity, time, the local meta, and where errors go. */
 export interface RoomHost {
@@ -313,7 +314,7 @@ export function createRoom(
     options: BroadcastOptions = {},
   ): Promise<BroadcastReport> {
     if (disposed) throw new PresenceError('PRESENCE_ROOM_LEFT')
-    checkEvent(event)
+    check(eventSchema, event, 'broadcast event')
     const broadcastId = `${sessionId}.${++broadcastCounter}`
     const base = { id: broadcastId, event, sentAt: clock.now() }
     const recipients = recipientsOf(state.snapshot.values(), userId)
