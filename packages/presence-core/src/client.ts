@@ -189,7 +189,7 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     const published = publishedFingerprint(now)
     if (published !== publishedKey) {
       publishedKey = published
-      for (const { room } of rooms.values()) room._requestPublish('change')
+      for (const { room } of rooms.values()) room._requestPublish()
     }
     const self = selfFingerprint()
     if (self !== selfKey) {

@@ -101,10 +101,6 @@ export const EMPTY_BUDGET: CallBudget = { calls: [] }
 
 export type CallKind = 'change' | 'heartbeat'
 
-function allowance(kind: CallKind, policy: HeartbeatPolicy): number {
-  return kind === 'change' ? policy.callLimit : Math.max(0, policy.callLimit - policy.changeReserve)
-}
-
 /** The window, with its margin: network jitter can never push us over the server's count. */
 function windowOf(policy: HeartbeatPolicy): number {
   return policy.callWindowMs + policy.callMarginMs
@@ -134,7 +130,8 @@ export function budgetAvailableAt(
   kind: CallKind,
   policy: HeartbeatPolicy = DEFAULT_HEARTBEAT_POLICY,
 ): number {
-  const limit = allowance(kind, policy)
+  const { callLimit, changeReserve } = policy
+  const limit = kind === 'change' ? callLimit : Math.max(0, callLimit - changeReserve)
   const live = liveCalls(budget, now, policy)
   if (live.length < limit) return now
   if (limit === 0) return Infinity

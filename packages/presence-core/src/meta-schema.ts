@@ -14,7 +14,7 @@ import type {
   ManualStatus,
   Profile,
 } from './types.js'
-import { defined, sameData } from './util.js'
+import { sameData } from './util.js'
 
 /** Bounds that keep one meta far below the 10 KB-per-update budget (SPEC). */
 export const META_LIMITS = {
@@ -128,100 +128,78 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     .join('; ')
 }
 
-/** Sanitized text, or undefined when there is none left. */
-function cleanText(text: string | undefined, maxGraphemes: number): string | undefined {
-  return (text && sanitizeText(text, maxGraphemes)) || undefined
+/**
+ * The text fields people see, with their bound in graphemes. `text` is required (custom status,
+ * calendar) and stays even when it sanitizes to nothing; the others are then dropped.
+ */
+const SHOWN_TEXT: Readonly<Record<string, number>> = {
+  text: CUSTOM_STATUS_MAX_GRAPHEMES,
+  emoji: EMOJI_MAX_GRAPHEMES,
+  name: META_LIMITS.nameLength,
+  role: META_LIMITS.roleLength,
 }
 
-/** A custom status with its text and emoji sanitized; an emoji that sanitizes to nothing is dropped. */
-export function sanitizeCustomStatus(custom: CustomStatus): CustomStatus {
-  return defined({
-    text: sanitizeText(custom.text, CUSTOM_STATUS_MAX_GRAPHEMES),
-    emoji: cleanText(custom.emoji, EMOJI_MAX_GRAPHEMES),
-    expiresAt: custom.expiresAt,
-  })
-}
-
-type Field = keyof SessionMeta
-type Meta = Record<string, unknown>
-type Shape = Readonly<
-  Record<string, { safeParse(value: unknown): { success: boolean; data?: unknown } }>
->
-/** Fields whose own fields are checked one by one when they change: what changes most (where one is). */
-const NESTED: Readonly<Record<string, Shape>> = {
-  activity: activitySchema.shape,
-  profile: profileSchema.shape,
+/** A validated object (custom status, calendar, profile) with the text people see sanitized. */
+export function sanitizeShown<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {}
+  for (const key in value) {
+    let field: unknown = value[key]
+    const max = SHOWN_TEXT[key]
+    if (max && typeof field === 'string') {
+      field = sanitizeText(field, max)
+      if (!field && key !== 'text') continue
+    }
+    if (field !== undefined) out[key] = field
+  }
+  return out as T
 }
 
 /** A valid field as stored: the text in it that people see sanitized (custom status, calendar, profile). */
-function clean(key: Field, value: unknown): unknown {
+function clean(key: string, value: unknown): unknown {
+  if (!value) return value
   if (key === 'custom') {
     const { status, at } = value as Stamped<CustomStatus | null>
-    return status ? { status: sanitizeCustomStatus(status), at } : value
+    return status ? { status: sanitizeShown(status), at } : value
   }
-  if (key === 'calendar') {
-    const { text, until } = value as CalendarBusy
-    return { text: sanitizeText(text, CUSTOM_STATUS_MAX_GRAPHEMES), until }
-  }
-  if (key === 'profile') {
-    const { name, role, avatarUrl } = value as Profile
-    return defined({
-      name: cleanText(name, META_LIMITS.nameLength),
-      role: cleanText(role, META_LIMITS.roleLength),
-      avatarUrl,
-    })
-  }
-  return value
+  return key === 'calendar' || key === 'profile' ? sanitizeShown(value as object) : value
 }
 
 /**
- * `input` checked key by key against `previous`, the same object as parsed before: a value that
- * is the same data as there is that value (valid, and sanitized to itself); any other goes through
- * its own schema. Undefined when one fails: the whole parse then says why. `nested` marks the top.
+ * `input` checked field by field against `previous`, a meta that passed before: a field that is
+ * the same data as there is that field (valid, and sanitized to itself); any other goes through
+ * its own schema. Undefined when one fails: the whole parse then says why.
  */
-function parseAgainst(
-  input: unknown,
-  previous: Readonly<Meta>,
-  shape: Shape,
-  nested?: Readonly<Record<string, Shape>>,
-): Meta | undefined {
+function parseAgainst(input: unknown, previous: Readonly<Record<string, unknown>>) {
   if (typeof input !== 'object' || !input || Array.isArray(input)) return undefined
-  const out: Meta = {}
+  const shape = sessionMetaSchema.shape
+  const meta: Record<string, unknown> = {}
   for (const key in shape) {
-    const value = (input as Meta)[key]
-    let stored = previous[key]
-    if (!sameData(value, stored)) {
-      const inner = nested?.[key]
-      if (inner && stored && typeof value === 'object') {
-        stored = parseAgainst(value, stored as Meta, inner)
-        if (!stored) return undefined
-      } else {
-        const result = shape[key]!.safeParse(value)
-        if (!result.success) return undefined
-        stored = result.data
-      }
-      if (nested && stored !== undefined) stored = clean(key as Field, stored)
+    let value = (input as Record<string, unknown>)[key]
+    if (sameData(value, previous[key])) value = previous[key]
+    else {
+      const result = shape[key as keyof typeof shape].safeParse(value)
+      if (!result.success) return undefined
+      value = clean(key, result.data)
     }
-    if (stored !== undefined) out[key] = stored
+    if (value !== undefined) meta[key] = value
   }
-  return out
+  return meta as unknown as SessionMeta
 }
 
 /**
  * Validates an untrusted meta and sanitizes the text in it that people see (custom status,
  * calendar text, profile name and role). Never throws. With `previous`, a meta that passed before
- * (the same session's last one, say), only what differs from it is checked again: a heartbeat
- * changes `seq` and little else. The result is the same as without.
+ * (the same session's last one, say), only the fields that differ from it are checked again: a
+ * heartbeat changes `seq` and little else. The result is the same as without.
  */
 export function parseSessionMeta(input: unknown, previous?: SessionMeta): MetaParseResult {
-  const meta =
-    previous && parseAgainst(input, previous as object as Meta, sessionMetaSchema.shape, NESTED)
-  if (meta) return { ok: true, meta: meta as unknown as SessionMeta }
+  const meta = previous && parseAgainst(input, previous as object as Record<string, unknown>)
+  if (meta) return { ok: true, meta }
   const result = sessionMetaSchema.safeParse(input)
   if (!result.success) return { ok: false, issues: describeIssues(result.error.issues) }
   // zod's output is a fresh object of ours: its fields are sanitized in place.
-  const data = result.data as Meta
-  for (const key in data) if (data[key] !== undefined) data[key] = clean(key as Field, data[key])
+  const data = result.data as Record<string, unknown>
+  for (const key in data) data[key] = clean(key, data[key])
   return { ok: true, meta: data as unknown as SessionMeta }
 }
 

@@ -6,12 +6,7 @@
  */
 import { aggregateMember, nextMemberChangeAt, type SessionEntry } from './aggregation.js'
 import { DeadlineQueue } from './deadline-queue.js'
-import {
-  isValidPresenceKey,
-  META_LIMITS,
-  parseSessionMeta,
-  type SessionMeta,
-} from './meta-schema.js'
+import { isValidPresenceKey, parseSessionMeta, type SessionMeta } from './meta-schema.js'
 import { PersistentMap } from './persistent-map.js'
 import type { PresenceEvent, PresenceState, TransportMeta } from './ports.js'
 import type { MemberPresence, RoomChange, RoomSnapshot, Status } from './types.js'
@@ -51,7 +46,7 @@ export interface RoomState {
   /** @internal refs whose lease ran out; a sync in the same connection does not revive them */
   readonly _expired: PersistentMap<string>
   /** @internal */ readonly _queue: DeadlineQueue
-  /** @internal */ readonly _options: Required<RoomStateOptions>
+  /** @internal */ readonly _options: RoomStateOptions
 }
 
 export interface RoomUpdate {
@@ -118,11 +113,7 @@ export function createRoomState(roomId: string, options: RoomStateOptions = {}):
     _held: empty,
     _expired: empty,
     _queue: new DeadlineQueue(),
-    _options: {
-      retainOffline: options.retainOffline ?? true,
-      minLeaseMs: options.minLeaseMs ?? META_LIMITS.minLeaseMs,
-      maxLeaseMs: options.maxLeaseMs ?? META_LIMITS.maxLeaseMs,
-    },
+    _options: options,
   }
 }
 
@@ -236,7 +227,8 @@ class Batch {
       this._rejected.push({ key, ref, reason: parsed.issues })
       return
     }
-    const { minLeaseMs, maxLeaseMs } = this._base._options
+    // The meta's lease is already within META_LIMITS: only bounds set in the options can change it.
+    const { minLeaseMs = 0, maxLeaseMs = Infinity } = this._base._options
     const now = this._now
     const lease = Math.min(maxLeaseMs, Math.max(minLeaseMs, parsed.meta.lease))
     return { key, ref, meta: parsed.meta, heardAt: now, leaseUntil: now + lease }
@@ -261,7 +253,7 @@ class Batch {
     // A key never seen present (e.g. a join whose every meta was rejected) does not become a member.
     if (!previous && member.status === 'offline') return
     const isPresent = member.status !== 'offline'
-    const kept = isPresent || this._base._options.retainOffline
+    const kept = isPresent || this._base._options.retainOffline !== false
     if (!kept) this._held = this._held.delete(key)
     else if (member !== previous || entries !== held!._entries || last !== held!._last)
       this._held = this._held.set(key, { _entries: entries, _member: member, _last: last })

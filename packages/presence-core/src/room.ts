@@ -107,7 +107,7 @@ export interface PresenceRoom {
 /** A room as its client holds it: the public room plus what only the client calls. */
 export interface RoomHandle extends PresenceRoom {
   /** Something we publish may have changed: coalesce changes made close together into one update. */
-  _requestPublish(kind: CallKind): void
+  _requestPublish(): void
   /** Closes the transport room; leaving removes our presence, so no untrack call is spent. */
   _dispose(): void
 }
@@ -201,7 +201,7 @@ export function createRoom(
       // presence calls afresh, and the sync that follows is the whole truth.
       awaitingFreshSync = true
       budget = EMPTY_BUDGET
-      flush('change')
+      flushChange()
     } else stopTimers()
     emitter.emit('connection', status, detail)
     notify()
@@ -247,16 +247,19 @@ export function createRoom(
 
   // ── publishing ──────────────────────────────────────────────────────────────
 
-  function requestPublish(kind: CallKind): void {
-    if (disposed || connection !== 'joined') return
-    if (kind === 'heartbeat') flush(kind)
-    else cancelFlush ??= scheduler.schedule(policy.coalesceMs, () => flush(kind))
+  function requestPublish(): void {
+    if (connection === 'joined') cancelFlush ??= scheduler.schedule(policy.coalesceMs, flushChange)
+  }
+
+  function flushChange(): void {
+    flush('change')
   }
 
   function flush(kind: CallKind): void {
     cancelFlush?.()
     cancelFlush = undefined
-    if (disposed || connection !== 'joined') return
+    // A left room is closed.
+    if (connection !== 'joined') return
     const now = clock.now()
     const hidden = host._isHidden()
     if (hidden && published === undefined) return
@@ -418,7 +421,7 @@ export function createRoom(
     on: (event, listener) => listen(emitter, event, listener),
     setActivity(next) {
       activity = next ?? undefined
-      requestPublish('change')
+      requestPublish()
     },
     leave: () => host._release(id),
     broadcast,

@@ -10,7 +10,7 @@ import {
   customSchema,
   describeIssues,
   nonEmpty,
-  sanitizeCustomStatus,
+  sanitizeShown,
 } from './meta-schema.js'
 import type { Activity, CustomStatus, PrivacySettings } from './types.js'
 
@@ -53,8 +53,6 @@ export function checkPrivacy(privacy: unknown): PrivacySettings {
 /** Sanitizes a custom status; an empty one after sanitizing clears it. */
 export function checkCustomStatus(custom: unknown): CustomStatus | null {
   if (custom === null) return null
-  const status = sanitizeCustomStatus(
-    check(customInputSchema, custom, 'custom status') as CustomStatus,
-  )
+  const status = sanitizeShown(check(customInputSchema, custom, 'custom status') as CustomStatus)
   return status.text || status.emoji ? status : null
 }
