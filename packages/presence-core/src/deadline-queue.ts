@@ -11,6 +11,7 @@ interface Entry {
 
 export class DeadlineQueue {
   private readonly _heap: Entry[] = []
+  /** The deadline each key is waiting for: heap entries that disagree are stale. */
   private readonly _scheduled = new Map<string, number>()
 
   /** Asks for `key` to be checked at `at`; keeps the earlier request if one is pending. */

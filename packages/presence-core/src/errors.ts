@@ -15,8 +15,8 @@ export type PresenceErrorCode = keyof typeof PRESENCE_ERROR_CODES
 
 export class PresenceError extends Error {
   override readonly name = 'PresenceError'
-  readonly code: PresenceErrorCode
-  readonly details?: unknown
+  declare readonly code: PresenceErrorCode
+  declare readonly details?: unknown
 
   constructor(
     code: PresenceErrorCode,

@@ -98,8 +98,8 @@ export class PersistentMap<V> {
     return new PersistentMap<V>(undefined, 0)
   }
 
-  private readonly _root: Node<V> | undefined
-  readonly size: number
+  declare private readonly _root: Node<V> | undefined
+  declare readonly size: number
 
   private constructor(root: Node<V> | undefined, size: number) {
     this._root = root

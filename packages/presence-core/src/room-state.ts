@@ -151,24 +151,22 @@ function upsertBySession(
 
 /** Collects per-key work during one apply and turns it into a new state plus changes. */
 class Batch {
-  _held: PersistentMap<Held>
-  _expired: PersistentMap<string>
+  declare _held: PersistentMap<Held>
+  declare _expired: PersistentMap<string>
   /** The new counts; set by the first change of a member, so it also says the snapshot changed. */
-  _counts: Record<Status, number> | undefined
-  readonly _changes: Record<keyof RoomChange, MemberPresence[]> = {
-    joined: [],
-    left: [],
-    updated: [],
-  }
-  readonly _rejected: RejectedMeta[] = []
-  readonly _base: RoomState
-  readonly _now: number
+  declare _counts: Record<Status, number> | undefined
+  declare readonly _changes: Record<keyof RoomChange, MemberPresence[]>
+  declare readonly _rejected: RejectedMeta[]
+  declare readonly _base: RoomState
+  declare readonly _now: number
 
   constructor(base: RoomState, now: number) {
     this._base = base
     this._now = now
     this._held = base._held
     this._expired = base._expired
+    this._changes = { joined: [], left: [], updated: [] }
+    this._rejected = []
   }
 
   /**

@@ -431,12 +431,9 @@ export function createRoom(
       if (disposed) return
       for (const settle of pending.values()) settle()
       disposed = true
-      stopTimers()
       for (const unsubscribe of unsubscribers) unsubscribe()
       transport.close().catch(noop)
-      connection = 'closed'
-      emitter.emit('connection', 'closed')
-      notify()
+      onStatus('closed')
       emitter.removeAllListeners()
       handlers.removeAllListeners()
     },
