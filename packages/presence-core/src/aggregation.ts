@@ -92,7 +92,8 @@ export function aggregateMember(
   let profileAt = -Infinity
   // Each session's part of `previous` is kept when it looks the same, and the whole list when all do.
   const before = previous?.sessions ?? NO_SESSIONS
-  const sessions = [...entries].sort(bySession).map((entry, i): SessionPresence => {
+  const sorted = entries.length > 1 ? [...entries].sort(bySession) : entries
+  const sessions = sorted.map((entry, i): SessionPresence => {
     const { meta, heardAt } = entry
     const { session: sessionId, status, activity } = meta
     automatic = mostPresent(automatic, status)
@@ -112,9 +113,10 @@ export function aggregateMember(
       profile = meta.profile
       profileAt = heardAt
     }
-    const shown = activity ? { sessionId, status, activity } : { sessionId, status }
     const old = before[i]
-    return old && sameData(old, shown) ? old : shown
+    if (old?.sessionId === sessionId && old.status === status && sameData(old.activity, activity))
+      return old
+    return activity ? { sessionId, status, activity } : { sessionId, status }
   })
   const manual = latestManual(entries) ?? undefined
   const custom = latestCustom(entries)

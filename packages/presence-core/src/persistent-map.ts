@@ -75,6 +75,7 @@ function put<V>(
     if (next === child) return node
     const copy = node.slice()
     copy[i] = next
+    if (value !== undefined) return copy
     // A branch left with one leaf collapses into that leaf so lookups stay short.
     const live = copy.filter(Boolean)
     return live.length > 1 || isBranch(live[0]) ? copy : live[0]
@@ -116,17 +117,21 @@ export class PersistentMap<V> {
 
   /** A map with `key` set; the same map when the value is already identical. */
   set(key: string, value: V): PersistentMap<V> {
-    return this._put(key, value, this.has(key) ? 0 : 1)
+    return this._put(key, value)
   }
 
   /** A map without `key`; the same map when it was absent. */
   delete(key: string): PersistentMap<V> {
-    return this._put(key, undefined, -1)
+    return this._put(key, undefined)
   }
 
-  _put(key: string, value: V | undefined, grows: number): PersistentMap<V> {
-    const root = put(this._root, 0, hashKey(key), key, value)
-    return root === this._root ? this : new PersistentMap(root, this.size + grows)
+  _put(key: string, value: V | undefined): PersistentMap<V> {
+    const hash = hashKey(key)
+    const root = put(this._root, 0, hash, key, value)
+    if (root === this._root) return this
+    // A delete removed a key; a set added one unless the key was there.
+    const grows = value === undefined ? -1 : leafIn(this._root, hash, key) ? 0 : 1
+    return new PersistentMap(root, this.size + grows)
   }
 
   *entries(): Generator<[string, V]> {
