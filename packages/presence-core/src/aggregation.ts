@@ -3,21 +3,14 @@
  * status (latest wins) > calendar busy > the most present automatic status > offline. Pure and
  * independent of session order: every tie is broken by session id.
  */
-import type { SessionMeta, Stamped } from './meta-schema.js'
+import type { SessionMeta } from './meta-schema.js'
 import {
   effectiveStatus,
   isCalendarBusy,
   isCustomStatusActive,
   mostPresent,
 } from './status-policy.js'
-import type {
-  Activity,
-  AutomaticStatus,
-  CalendarBusy,
-  MemberPresence,
-  Profile,
-  SessionPresence,
-} from './types.js'
+import type { AutomaticStatus, CalendarBusy, MemberPresence, SessionPresence } from './types.js'
 import { compareIds, defined, earliestAfter, sameData, sameItems } from './util.js'
 
 /** One session inside a room's state. Times are on the observer's clock. */
