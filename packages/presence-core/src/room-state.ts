@@ -46,7 +46,8 @@ export interface RoomState {
   /** @internal refs whose lease ran out; a sync in the same connection does not revive them */
   readonly _expired: PersistentMap<string>
   /** @internal */ readonly _queue: DeadlineQueue
-  /** @internal */ readonly _options: RoomStateOptions
+  /** @internal as given: the defaults apply where an option is read */
+  readonly _options: RoomStateOptions
 }
 
 export interface RoomUpdate {
@@ -60,6 +61,7 @@ const NONE: readonly SessionEntry[] = []
 /** What a transport sent as a list, or an empty list when it sent something else. */
 const listOf = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : NONE)
 
+/** What UIs read of one state: its members come from the map the state had when it was made. */
 class Snapshot implements RoomSnapshot {
   declare readonly roomId: string
   declare readonly version: number
