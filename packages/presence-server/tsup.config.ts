@@ -9,6 +9,7 @@ export default defineConfig({
     redis: 'src/redis.ts',
     contract: 'src/contract.ts',
     calendar: 'src/calendar.ts',
+    client: 'src/client.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

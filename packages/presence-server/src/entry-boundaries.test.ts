@@ -30,6 +30,12 @@ describe('entry boundaries', () => {
     expect(external.filter((s) => NODE_ONLY.test(s))).toEqual([])
   })
 
+  it('the client entry reaches only its own modules: no validators, no Node', () => {
+    const modules = graph('./client.ts')
+    expect([...modules.values()].flat().filter((s) => !s.startsWith('./'))).toEqual([])
+    expect([...modules.keys()].sort()).toEqual(['./api-client.ts', './client.ts', './errors.ts'])
+  })
+
   it.each([
     ['./postgres.ts', 'pg'],
     ['./pglite.ts', '@electric-sql/pglite'],

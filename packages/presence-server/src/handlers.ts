@@ -4,12 +4,13 @@
  * any fetch-style runtime. Built separately from listening: it names no server and no store.
  * Every error leaves as `{ error: { code, message } }` with the catalogue's HTTP status.
  */
-import { type Clock, systemClock } from '@wedsync/presence-core'
+import { type Clock, type Status, systemClock } from '@wedsync/presence-core'
 import type { Authenticate } from './auth.js'
 import { type AvailabilityHistoryOptions, createPatternSource } from './availability-history.js'
 import { errorResponse, isPresenceServerError, PresenceServerError } from './errors.js'
 import { DEFAULT_MAX_BODY_BYTES, json } from './http.js'
 import { createMetrics, type PresenceMetrics } from './metrics.js'
+import { type NotificationEndpointOptions, postNotification } from './notification-endpoint.js'
 import { DEFAULT_LEASE_MS, DEFAULT_TEAM_NOUN, type TeamNoun } from './presence-view.js'
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js'
 import {
@@ -51,7 +52,16 @@ export interface PresenceHandlersOptions {
   readonly healthChecks?: Readonly<Record<string, () => Promise<unknown>>>
   /** A health check that has not answered after this long fails. Default 2,000 ms. */
   readonly healthTimeoutMs?: number
-  /** Told about every 5xx (log it); the response never carries the cause. */
+  /**
+   * Serves `POST /presence/notifications` through this router (off without it). Status changes
+   * recorded by `POST /presence/status` are passed to its `onPresenceChange`, so what it holds
+   * for a busy user goes out when they are free.
+   */
+  readonly notifications?: NotificationEndpointOptions
+  /**
+   * Told about every 5xx (log it); the response never carries the cause. Also told when the
+   * router's `onPresenceChange` fails (then `request` is the status update that caused it).
+   */
   readonly onError?: (error: unknown, request: Request) => void
 }
 
@@ -84,6 +94,7 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
   const heartbeatLimiter =
     options.heartbeatLimiter ?? createRateLimiter({ clock, limit: 60, prefix: 'heartbeat:' })
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
+  const notifications = options.notifications
   const ctx: RouteContext = {
     store: options.store,
     authenticate: options.authenticate,
@@ -99,6 +110,23 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
     ...(options.availability?.historyDays === 0
       ? {}
       : { patterns: createPatternSource(options.store, clock, options.availability) }),
+    ...(notifications && {
+      notifications: {
+        router: notifications.router,
+        ...(notifications.mayNotify && { mayNotify: notifications.mayNotify }),
+        limiter:
+          notifications.rateLimiter ?? createRateLimiter({ clock, limit: 120, prefix: 'notify:' }),
+      },
+    }),
+    ...(notifications?.router.onPresenceChange && {
+      // Not awaited: releasing held notifications runs the app's hooks, which the caller's
+      // status update does not wait for.
+      onStatusChange: (userId: string, status: Status, request: Request) => {
+        notifications.router.onPresenceChange!(userId, status).catch((error: unknown) =>
+          options.onError?.(error, request),
+        )
+      },
+    }),
   }
 
   const health = async (): Promise<Response> => {
@@ -177,6 +205,16 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
       },
       run: (r, [teamId]) => getTeamAvailability(ctx, r, safeDecode(teamId!)),
     },
+    ...(notifications
+      ? [
+          {
+            method: 'POST' as const,
+            path: '/presence/notifications',
+            match: exact('/presence/notifications'),
+            run: (r: Request) => postNotification(ctx, r),
+          },
+        ]
+      : []),
     { method: 'GET', path: '/health', match: exact('/health'), run: () => health() },
     { method: 'GET', path: '/metrics', match: exact('/metrics'), run: (r) => metricsRoute(r) },
   ]

@@ -70,6 +70,13 @@ export {
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js'
 export { createMetrics, LATENCY_BUCKETS, type PresenceMetrics } from './metrics.js'
 export {
+  type NotificationEndpointOptions,
+  type NotificationRequest,
+  notificationRequestSchema,
+  type SentPayload,
+  sharesTeamWith,
+} from './notification-endpoint.js'
+export {
   createNotificationRouter,
   type DeliveryContext,
   type DeliveryResult,

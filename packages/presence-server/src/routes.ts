@@ -3,7 +3,7 @@
  * privacy checker to everything it returns, and calls the store. Errors are thrown as
  * PresenceServerError and turned into responses by the handler shell (handlers.ts).
  */
-import type { Clock } from '@wedsync/presence-core'
+import type { Clock, Status } from '@wedsync/presence-core'
 import type { Authenticate } from './auth.js'
 import { type AvailabilityMember, summarizeTeamAvailability } from './availability.js'
 import {
@@ -14,6 +14,7 @@ import {
 import { PresenceServerError } from './errors.js'
 import { json, readJson } from './http.js'
 import type { PresenceMetrics } from './metrics.js'
+import type { NotificationEndpoint } from './notification-endpoint.js'
 import { resolvePresence, type TeamNoun } from './presence-view.js'
 import { redactPresence } from './privacy.js'
 import type { RateLimiter, RateLimitResult } from './rate-limiter.js'
@@ -43,10 +44,14 @@ export interface RouteContext {
   /** "Usually back by" from history; absent when turned off. */
   readonly patterns?: PatternSource
   readonly availability: AvailabilityHistoryOptions
+  /** POST /presence/notifications; absent when the handlers were given no router. */
+  readonly notifications?: NotificationEndpoint
+  /** Told about every recorded status transition (the router releases what may go now). */
+  readonly onStatusChange?: (userId: string, status: Status, request: Request) => void
 }
 
 /** A store call; its failure is PRESENCE_STORE_UNAVAILABLE (the driver's message stays inside). */
-async function stored<T>(work: Promise<T>): Promise<T> {
+export async function stored<T>(work: Promise<T>): Promise<T> {
   try {
     return await work
   } catch (error) {
@@ -59,7 +64,7 @@ function ownOnly(callerId: string, bodyUserId: string | undefined): void {
     throw new PresenceServerError('PRESENCE_FORBIDDEN', 'You can only change your own presence')
 }
 
-async function consume(
+export async function consume(
   ctx: RouteContext,
   limiter: RateLimiter,
   name: string,
@@ -104,6 +109,7 @@ export async function postStatus(ctx: RouteContext, request: Request): Promise<R
     }),
   )
   ctx.metrics.statusUpdate(body.status)
+  if (result.transition) ctx.onStatusChange?.(userId, body.status, request)
   return json(
     {
       presence: resolvePresence(userId, result.presence, now, ctx.leaseMs),

@@ -1,0 +1,158 @@
+/**
+ * `createPresenceApiClient`: the other end of `createPresenceHandlers`, for browsers and other
+ * clients — report your own presence, change your settings, read last seen and team
+ * availability, and send notifications through the server's router. `client.notifications` is a
+ * `NotificationRouter`'s `send`, so `broadcastUrgent` runs unchanged where the router is remote.
+ * Fetch only: no Node API and no validator library, so it stays small in a browser bundle.
+ */
+
+import type { TeamAvailabilitySummary } from './availability.js'
+import { PresenceServerError, SERVER_ERRORS, type ServerErrorCode } from './errors.js'
+import type { DeliveryResult, NotificationInput } from './notification-router.js'
+import type { PresenceView } from './privacy.js'
+import type { PresenceSettings, SettingsUpdate, StatusUpdate } from './schemas.js'
+
+export interface PresenceApiClientOptions {
+  /**
+   * Where the handlers are served, including their `basePath`: `https://api.example.com/presence`
+   * or, in a browser, a path on the page's origin such as `/presence-api`.
+   */
+  readonly baseUrl: string
+  /**
+   * The caller's access token, asked for before every request: return a cached token and refresh
+   * it before it expires (supabase-js: `(await supabase.auth.getSession()).data.session.access_token`).
+   */
+  readonly accessToken: () => string | Promise<string>
+  /** Default: the global `fetch`. */
+  readonly fetch?: (input: string, init: RequestInit) => Promise<Response>
+}
+
+export interface RequestOptions {
+  /** Aborts the request (the promise rejects with the signal's reason). */
+  readonly signal?: AbortSignal
+}
+
+export interface StatusResponse {
+  readonly presence: PresenceView
+  /** True when the status differed from the stored one (a transition was recorded). */
+  readonly changed: boolean
+}
+
+/** `send` with the router's contract: delivered now, or held by the server's router. */
+export interface RemoteNotificationRouter {
+  send<P>(input: NotificationInput<P>): Promise<DeliveryResult>
+}
+
+export interface PresenceApiClient {
+  /** POST /presence/status: the caller's own status, custom status and activity. */
+  setStatus(update: StatusUpdate, options?: RequestOptions): Promise<StatusResponse>
+  /** POST /presence/heartbeat: keeps the caller's last seen fresh. */
+  heartbeat(options?: RequestOptions): Promise<void>
+  getSettings(options?: RequestOptions): Promise<PresenceSettings>
+  updateSettings(patch: SettingsUpdate, options?: RequestOptions): Promise<PresenceSettings>
+  /** GET /presence/last-seen: what the caller may see of these users, in the order asked. */
+  lastSeen(userIds: readonly string[], options?: RequestOptions): Promise<PresenceView[]>
+  /** GET /presence/teams/:teamId/availability, with the sentence's times in `timeZone`. */
+  teamAvailability(
+    teamId: string,
+    options?: RequestOptions & { readonly timeZone?: string },
+  ): Promise<TeamAvailabilitySummary>
+  /** POST /presence/notifications, shaped as the router's `send`. */
+  readonly notifications: RemoteNotificationRouter
+}
+
+const isCode = (code: unknown): code is ServerErrorCode =>
+  typeof code === 'string' && Object.hasOwn(SERVER_ERRORS, code)
+
+/** The server's `{ error: { code, message, details } }` as a PresenceServerError. */
+async function errorOf(response: Response): Promise<PresenceServerError> {
+  let body: { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined
+  try {
+    body = (await response.json()) as typeof body
+  } catch {
+    body = undefined
+  }
+  const code: ServerErrorCode = isCode(body?.error?.code)
+    ? body.error.code
+    : response.status === 401
+      ? 'PRESENCE_UNAUTHENTICATED'
+      : response.status === 404
+        ? 'PRESENCE_NOT_FOUND'
+        : 'PRESENCE_INTERNAL'
+  const message =
+    typeof body?.error?.message === 'string'
+      ? body.error.message
+      : `${SERVER_ERRORS[code].message} (HTTP ${response.status})`
+  const retryAfter = Number(response.headers.get('retry-after'))
+  return new PresenceServerError(code, message, {
+    ...(body?.error?.details === undefined ? {} : { details: body.error.details }),
+    ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+  })
+}
+
+export function createPresenceApiClient(options: PresenceApiClientOptions): PresenceApiClient {
+  const base = options.baseUrl.replace(/\/+$/, '')
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+
+  async function call<T>(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body: unknown,
+    request: RequestOptions = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${await options.accessToken()}`,
+      accept: 'application/json',
+    }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    const response = await doFetch(`${base}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(request.signal ? { signal: request.signal } : {}),
+    })
+    if (!response.ok) throw await errorOf(response)
+    if (response.status === 204) return undefined as T
+    return (await response.json()) as T
+  }
+
+  return {
+    setStatus: (update, request) => call('POST', '/presence/status', update, request),
+    heartbeat: (request) => call('POST', '/presence/heartbeat', {}, request),
+    async getSettings(request) {
+      return (
+        await call<{ settings: PresenceSettings }>('GET', '/presence/settings', undefined, request)
+      ).settings
+    },
+    async updateSettings(patch, request) {
+      return (
+        await call<{ settings: PresenceSettings }>('PUT', '/presence/settings', patch, request)
+      ).settings
+    },
+    async lastSeen(userIds, request) {
+      const query = new URLSearchParams({ userIds: userIds.join(',') })
+      return (
+        await call<{ users: PresenceView[] }>(
+          'GET',
+          `/presence/last-seen?${query}`,
+          undefined,
+          request,
+        )
+      ).users
+    },
+    teamAvailability(teamId, request = {}) {
+      const query = request.timeZone
+        ? `?${new URLSearchParams({ timeZone: request.timeZone })}`
+        : ''
+      return call(
+        'GET',
+        `/presence/teams/${encodeURIComponent(teamId)}/availability${query}`,
+        undefined,
+        request,
+      )
+    },
+    notifications: {
+      send: (input) => call('POST', '/presence/notifications', input),
+    },
+  }
+}
