@@ -4,12 +4,19 @@
  * reserved fictional numbers (Ofcom's 07700 900xxx drama range) and example.com addresses.
  */
 
+/** How the app reaches someone who is not in it: the router's fallback route, per person. */
+export type FallbackChannel = 'sms' | 'email'
+
 export interface Supplier {
   readonly userId: string
   readonly name: string
   readonly role: string
+  /** The role in a sentence: "the florist is busy until 15:30". */
+  readonly roleNoun: string
   readonly phone: string
   readonly email: string
+  /** Suppliers on their feet at venues get a text; the others an email. */
+  readonly fallback: FallbackChannel
 }
 
 export interface Wedding {
@@ -23,24 +30,29 @@ export interface Wedding {
   readonly team: readonly string[]
 }
 
-const supplier = (userId: string, name: string, role: string, phone: string): Supplier => ({
-  userId,
-  name,
-  role,
-  phone,
-  email: `${name.split(' ')[0]!.toLowerCase()}@example.com`,
+type SupplierCard = Omit<Supplier, 'email'>
+
+/** The email address is the first name at example.com. */
+const supplier = (card: SupplierCard): Supplier => ({
+  ...card,
+  email: `${card.name.split(' ')[0]!.toLowerCase()}@example.com`,
 })
 
-export const SUPPLIERS: readonly Supplier[] = [
-  supplier('u-venue', 'Maya Okafor', 'Venue coordinator', '07700 900101'),
-  supplier('u-planner', 'Sofia Marin', 'Wedding planner', '07700 900102'),
-  supplier('u-photo', 'Priya Shah', 'Photographer', '07700 900103'),
-  supplier('u-florist', 'Tom Becker', 'Florist', '07700 900104'),
-  supplier('u-caterer', 'Oskar Lindqvist', 'Caterer', '07700 900105'),
-  supplier('u-dj', 'Kofi Mensah', 'DJ', '07700 900106'),
-  supplier('u-baker', 'Lena Fischer', 'Cake maker', '07700 900107'),
-  supplier('u-hair', 'Inès Duarte', 'Hair & make-up', '07700 900108'),
-]
+// Role nouns are what the sentences say: "the planner", "the DJ".
+export const SUPPLIERS: readonly Supplier[] = (
+  [
+    ['u-venue', 'Maya Okafor', 'Venue coordinator', 'venue coordinator', '900101', 'email'],
+    ['u-planner', 'Sofia Marin', 'Wedding planner', 'planner', '900102', 'email'],
+    ['u-photo', 'Priya Shah', 'Photographer', 'photographer', '900103', 'sms'],
+    ['u-florist', 'Tom Becker', 'Florist', 'florist', '900104', 'sms'],
+    ['u-caterer', 'Oskar Lindqvist', 'Caterer', 'caterer', '900105', 'sms'],
+    ['u-dj', 'Kofi Mensah', 'DJ', 'DJ', '900106', 'sms'],
+    ['u-baker', 'Lena Fischer', 'Cake maker', 'cake maker', '900107', 'email'],
+    ['u-hair', 'Inès Duarte', 'Hair & make-up', 'hair and make-up artist', '900108', 'email'],
+  ] as const
+).map(([userId, name, role, roleNoun, phone, fallback]) =>
+  supplier({ userId, name, role, roleNoun, phone: `07700 ${phone}`, fallback }),
+)
 
 export const WEDDINGS: readonly Wedding[] = [
   {
@@ -74,6 +86,11 @@ export function weddingById(id: string): Wedding | undefined {
 /** The presence room of a wedding: one room per wedding (SPEC 11). */
 export function roomOf(weddingId: string): string {
   return `wedding:${weddingId}`
+}
+
+/** The presence server's team of a wedding: everyone on it, for availability and routing. */
+export function teamIdOf(weddingId: string): string {
+  return `wedding-${weddingId}`
 }
 
 /** The weddings a supplier works on, in the order above. */

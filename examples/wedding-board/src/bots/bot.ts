@@ -12,6 +12,7 @@ import {
   type PresenceRoom,
   type PresenceTransport,
   type Scheduler,
+  type SelfPresence,
 } from '@wedsync/presence-core'
 import { createFakeActivity, type FakeActivity } from '@wedsync/presence-testing'
 import { roomOf, supplierById, weddingById } from '../cast.js'
@@ -41,6 +42,8 @@ export interface BotOptions {
   readonly log?: (line: string) => void
   /** What the bot's client reports (dropped payloads, failed calls). Default: logged. */
   readonly onError?: (error: PresenceError) => void
+  /** The bot's own presence as its client derives it, on every change; `undefined` once it left. */
+  readonly onPresence?: (self: SelfPresence | undefined) => void
 }
 
 export interface Bot {
@@ -96,6 +99,10 @@ export function startBot(options: BotOptions): Bot {
           awayAfterMs: pace.awayAfterMs,
         })
         client.on('error', onError)
+        if (options.onPresence) {
+          client.on('status', options.onPresence)
+          options.onPresence(client.me())
+        }
         enter(step.weddingId, step.view)
         log(`${name} opens ${weddingById(step.weddingId)?.couple ?? step.weddingId}`)
         break
@@ -131,6 +138,7 @@ export function startBot(options: BotOptions): Bot {
       case 'leave':
         client?.destroy()
         client = room = activity = undefined
+        options.onPresence?.(undefined)
         log(`${name} closes the laptop`)
         break
     }
@@ -158,6 +166,7 @@ export function startBot(options: BotOptions): Bot {
       if (stopped) return
       stopped = true
       cancel()
+      if (client) options.onPresence?.(undefined)
       client?.destroy()
       client = room = activity = undefined
     },

@@ -1,7 +1,8 @@
 /**
  * Serving the board from Node: Vite's dev server for the demo (reloads as you edit), or a
  * production build behind Vite's preview server for the browser tests. Both point the board at a
- * Realtime URL and key given here rather than read from the environment.
+ * Realtime URL and key given here rather than read from the environment, and, when there is one,
+ * forward the presence API's base path to its server, so the board calls it on its own origin.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -16,12 +17,19 @@ export interface RealtimeAddress {
   readonly anonKey: string
 }
 
+/** The demo's presence API: its server's origin and the base path its handlers answer on. */
+export interface PresenceApiAddress {
+  readonly url: string
+  readonly basePath: string
+}
+
 export interface BoardServer {
   readonly url: string
   close(): Promise<void>
 }
 
-function boardConfig(realtime: RealtimeAddress): InlineConfig {
+function boardConfig(realtime: RealtimeAddress, api?: PresenceApiAddress): InlineConfig {
+  const proxy = api ? { [api.basePath]: { target: api.url } } : undefined
   return {
     root: BOARD_ROOT,
     configFile: join(BOARD_ROOT, 'vite.config.ts'),
@@ -29,7 +37,9 @@ function boardConfig(realtime: RealtimeAddress): InlineConfig {
     define: {
       'import.meta.env.VITE_SUPABASE_URL': JSON.stringify(realtime.url),
       'import.meta.env.VITE_SUPABASE_ANON_KEY': JSON.stringify(realtime.anonKey),
+      ...(api && { 'import.meta.env.VITE_PRESENCE_API_URL': JSON.stringify(api.basePath) }),
     },
+    ...(proxy && { server: { proxy }, preview: { proxy } }),
   }
 }
 
@@ -37,10 +47,12 @@ function boardConfig(realtime: RealtimeAddress): InlineConfig {
 export async function startBoardDevServer(
   realtime: RealtimeAddress,
   port = 5173,
+  api?: PresenceApiAddress,
 ): Promise<BoardServer> {
+  const config = boardConfig(realtime, api)
   const server = await createServer({
-    ...boardConfig(realtime),
-    server: { port, strictPort: false, host: '127.0.0.1' },
+    ...config,
+    server: { ...config.server, port, strictPort: false, host: '127.0.0.1' },
   })
   await server.listen()
   const url = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${port}/`
@@ -48,14 +60,17 @@ export async function startBoardDevServer(
 }
 
 /** Builds the board into a temporary folder and serves it on a free port. */
-export async function startBuiltBoard(realtime: RealtimeAddress): Promise<BoardServer> {
+export async function startBuiltBoard(
+  realtime: RealtimeAddress,
+  api?: PresenceApiAddress,
+): Promise<BoardServer> {
   const outDir = await mkdtemp(join(tmpdir(), 'wedding-board-'))
-  const config = boardConfig(realtime)
+  const config = boardConfig(realtime, api)
   await build({ ...config, build: { outDir, emptyOutDir: true, sourcemap: false } })
   const server = await preview({
     ...config,
     build: { outDir },
-    preview: { port: 0, strictPort: false, host: '127.0.0.1' },
+    preview: { ...config.preview, port: 0, strictPort: false, host: '127.0.0.1' },
   })
   const url = server.resolvedUrls?.local[0]
   if (!url) throw new Error('vite preview did not report its address')

@@ -1,8 +1,9 @@
 /**
- * `pnpm demo`: the local Realtime server, the board on Vite's dev server, and a crowd of simulated
- * suppliers on real supabase-js clients, in one process that Ctrl-C stops cleanly. With
- * VITE_SUPABASE_URL and VITE_SUPABASE_ANON_KEY set, everything runs on that Supabase project
- * instead and no local server starts.
+ * `pnpm demo`: the local Realtime server, the presence API (handlers, notification router, demo
+ * outbox), the board on Vite's dev server, and a crowd of simulated suppliers on real supabase-js
+ * clients, in one process that Ctrl-C stops cleanly. With VITE_SUPABASE_URL and
+ * VITE_SUPABASE_ANON_KEY set, Realtime is that Supabase project's and no local Realtime server
+ * starts; the presence API still runs here, in memory.
  */
 import { systemClock, systemScheduler } from '@wedsync/presence-core'
 import {
@@ -17,6 +18,8 @@ import { seededRandom } from '../bots/plan.js'
 import { supplierById } from '../cast.js'
 import { connectRealtime, type RealtimeConnection } from '../realtime.js'
 import { type BoardServer, type RealtimeAddress, startBoardDevServer } from './board-server.js'
+import { describeEntry } from './outbox.js'
+import { startPresenceApiServer } from './presence-api-server.js'
 
 /** The port Supabase's CLI gives a local project's API; any free one if it is taken. */
 const LOCAL_REALTIME_PORT = 54321
@@ -26,6 +29,7 @@ const paint = (code: string) => (text: string) => (color ? `\x1b[${code}m${text}
 const bold = paint('1')
 const dim = paint('2')
 const rose = paint('38;5;161')
+const gold = paint('38;5;178')
 const time = new Intl.DateTimeFormat('en-GB', { timeStyle: 'medium' })
 
 async function startLocalRealtime(): Promise<RealtimeServer> {
@@ -47,7 +51,17 @@ async function main(): Promise<void> {
   const realtime: RealtimeAddress = server
     ? { url: server.url, anonKey: DEV_ANON_KEY }
     : { url: projectUrl!, anonKey: projectKey! }
-  const board: BoardServer = await startBoardDevServer(realtime, Number(process.env.PORT) || 5173)
+  const api = await startPresenceApiServer()
+  const board: BoardServer = await startBoardDevServer(
+    realtime,
+    Number(process.env.PORT) || 5173,
+    api,
+  )
+  // Whatever the router hands to the demo's fallback is printed: it is never really sent.
+  api.outbox.subscribe((entry) => {
+    if (entry.channel === 'sms' || entry.channel === 'email')
+      console.log(gold(`${time.format(Date.now())}  ✉ ${describeEntry(entry)}`))
+  })
 
   const crowd: { bot: Bot; connection: RealtimeConnection }[] = []
   if (process.env.DEMO_BOTS !== '0')
@@ -59,6 +73,7 @@ async function main(): Promise<void> {
         clock: systemClock,
         scheduler: systemScheduler,
         random: seededRandom(Date.now() + i * 7919),
+        onPresence: (self) => api.recorder.record(member.userId, self),
         ...(!quiet && {
           log: (line: string) => console.log(dim(`${time.format(Date.now())}  ${line}`)),
         }),
@@ -74,6 +89,7 @@ ${rose('◎')} ${bold('WedSync wedding board')}
                open it as Maya, the venue coordinator
   As someone   ${board.url}?as=u-photo   (another tab: Priya, the photographer)
   Realtime     ${server ? `local server ${realtime.url}` : `Supabase project ${realtime.url}`}
+  Presence API ${api.url}${api.basePath}   (in memory; history seeded)
   Suppliers    ${crowd.length > 0 ? `${crowd.length} simulated: ${names}` : 'none (DEMO_BOTS=0)'}
 
   Press Ctrl-C to stop.
@@ -84,7 +100,7 @@ ${rose('◎')} ${bold('WedSync wedding board')}
     // pnpm passes Ctrl-C on to us as well: the same signal may come twice.
     if (stopping) return
     stopping = true
-    console.log('\nStopping: suppliers leave, then the board and Realtime stop.')
+    console.log('\nStopping: suppliers leave, then the board, the presence API and Realtime stop.')
     setTimeout(() => {
       console.error('Did not stop within 5 s; exiting anyway.')
       process.exit(1)
@@ -92,6 +108,7 @@ ${rose('◎')} ${bold('WedSync wedding board')}
     for (const { bot } of crowd) bot.stop()
     await Promise.allSettled(crowd.map(({ connection }) => connection.close()))
     await board.close()
+    await api.close()
     await server?.stop()
     process.exit(0)
   }

@@ -1,0 +1,141 @@
+/**
+ * The demo's presence API: `@wedsync/presence-server`'s handlers and notification router in this
+ * process, over an in-memory store, on a local port. Teams come from the cast, a few weeks of
+ * history are seeded (see seed-history.ts), the simulated suppliers are recorded as they go, and
+ * the router's hooks are the demo outbox: nothing is ever sent. Requests are authenticated with
+ * the development JWT secret (tokens from the demo's sign-in). The composition root of the
+ * server side: the only place that names its concrete parts.
+ */
+import { type Clock, type Scheduler, systemClock, systemScheduler } from '@wedsync/presence-core'
+import {
+  createJwtAuthenticator,
+  createMemoryNotificationStore,
+  createMemoryStore,
+  createNotificationRouter,
+  createPresenceHandlers,
+  type NotificationRouter,
+  type PresenceStore,
+  presenceFromStore,
+  type SentPayload,
+} from '@wedsync/presence-server'
+import { servePresence } from '@wedsync/presence-server/node'
+import { DEV_JWT_SECRET } from '@wedsync/presence-testing/server'
+import { type Random, seededRandom } from '../bots/plan.js'
+import { supplierById, teamIdOf, WEDDINGS } from '../cast.js'
+import { createDevSignIn } from './dev-sign-in.js'
+import { createOutbox, type Outbox } from './outbox.js'
+import { createPresenceRecorder, type PresenceRecorder } from './presence-recorder.js'
+import { castHistory, DEMO_ROUTINES, type Routine, seedHistory } from './seed-history.js'
+
+/** Where the board finds the API on its own origin (Vite forwards it here). */
+export const PRESENCE_API_BASE_PATH = '/presence-api'
+/** The cast works in the venues' zone: their patterns are in its hours. */
+export const CAST_TIME_ZONE = 'Europe/London'
+
+export interface PresenceApiServerOptions {
+  /** Default 0: any free port. */
+  readonly port?: number
+  readonly clock?: Clock
+  readonly scheduler?: Scheduler
+  /** Seeded history: whose routines, over how many days before now. `false`: none. */
+  readonly history?:
+    | false
+    | { readonly routines: Readonly<Record<string, Routine>>; readonly days: number }
+  readonly random?: Random
+  /** Store and hook failures (the API keeps running). Default: a console warning. */
+  readonly onError?: (error: unknown) => void
+}
+
+export interface PresenceApiServer {
+  /** Origin of the server, e.g. http://127.0.0.1:54330; the handlers are under the base path. */
+  readonly url: string
+  readonly basePath: string
+  readonly store: PresenceStore
+  readonly router: NotificationRouter<SentPayload>
+  readonly outbox: Outbox
+  /** Records the simulated suppliers (bots) in the store. */
+  readonly recorder: PresenceRecorder
+  close(): Promise<void>
+}
+
+export async function startPresenceApiServer(
+  options: PresenceApiServerOptions = {},
+): Promise<PresenceApiServer> {
+  const clock = options.clock ?? systemClock
+  const scheduler = options.scheduler ?? systemScheduler
+  const onError =
+    options.onError ??
+    ((error: unknown) =>
+      console.warn(`presence API: ${error instanceof Error ? error.message : error}`))
+
+  const store = createMemoryStore()
+  for (const wedding of WEDDINGS)
+    for (const userId of wedding.team)
+      await store.addTeamMember({
+        teamId: teamIdOf(wedding.id),
+        userId,
+        role: supplierById(userId)?.roleNoun ?? 'supplier',
+      })
+  const history = options.history ?? { routines: DEMO_ROUTINES, days: 28 }
+  if (history)
+    await seedHistory(
+      store,
+      castHistory({
+        ...history,
+        now: clock.now(),
+        timeZone: CAST_TIME_ZONE,
+        random: options.random ?? seededRandom(20260613),
+      }),
+    )
+
+  const outbox = createOutbox()
+  const router = createNotificationRouter<SentPayload>({
+    store: createMemoryNotificationStore(),
+    hooks: outbox.hooks,
+    presence: presenceFromStore(store, { clock }),
+    clock,
+    scheduler,
+    onError,
+  })
+  await router.start()
+  const recorder = createPresenceRecorder({
+    store,
+    onStatusChange: (userId, status) => router.onPresenceChange(userId, status),
+    clock,
+    scheduler,
+    onError,
+  })
+
+  const handlers = createPresenceHandlers({
+    store,
+    authenticate: createJwtAuthenticator({ secret: DEV_JWT_SECRET, clock }),
+    clock,
+    basePath: PRESENCE_API_BASE_PATH,
+    teamNoun: { one: 'supplier', other: 'suppliers' },
+    availability: { timeZone: CAST_TIME_ZONE, memberTimeZone: () => CAST_TIME_ZONE },
+    notifications: { router },
+    onError,
+  })
+  const signIn = createDevSignIn({ secret: DEV_JWT_SECRET, clock })
+  const signInPath = `${PRESENCE_API_BASE_PATH}/demo/sign-in`
+  const server = await servePresence(
+    (request) =>
+      new URL(request.url).pathname === signInPath ? signIn(request) : handlers.fetch(request),
+    { port: options.port ?? 0 },
+  )
+
+  return {
+    url: server.url,
+    basePath: PRESENCE_API_BASE_PATH,
+    store,
+    router,
+    outbox,
+    recorder,
+    async close() {
+      recorder.stop()
+      router.stop()
+      await server.close()
+      await store.close()
+    },
+  }
+}
