@@ -1,6 +1,12 @@
 import { buildReport, type Recipient } from '@wedsync/presence-core'
 import { describe, expect, it } from 'vitest'
-import { type LiveBroadcast, receiptRows, summarize, withReceipt } from './live-report.js'
+import {
+  type LiveBroadcast,
+  receiptRows,
+  summarize,
+  withReceipt,
+  withRoute,
+} from './live-report.js'
 
 const SENT_AT = 1_000_000
 const recipients: Recipient[] = [
@@ -30,6 +36,7 @@ describe('the live receipt report', () => {
       delivered: 0,
       waiting: 2,
       reachOtherwise: 2,
+      routed: 0,
       settled: false,
     })
   })
@@ -65,11 +72,49 @@ describe('the live receipt report', () => {
       delivered: 1,
       waiting: 0,
       reachOtherwise: 3,
+      routed: 0,
       settled: true,
     })
   })
 
   it('is settled by an error too', () => {
     expect(summarize(sent({ error: 'transport down' })).settled).toBe(true)
+  })
+
+  it('with the router: final once every recipient without a receipt has a route', () => {
+    const report = buildReport(
+      { id: 's.1', event: 'urgent', sentAt: SENT_AT },
+      recipients,
+      new Map([['u-photo', 40]]),
+    )
+    const result = (userId: string) => ({
+      id: `s.1:${userId}`,
+      recipientId: userId,
+      decision: {
+        action: 'deliver' as const,
+        routes: ['in-app', 'push', 'fallback'] as const,
+        reason: 'emergency' as const,
+      },
+      delivered: ['in-app', 'push', 'fallback'] as const,
+      failed: [],
+      skipped: [],
+      held: false,
+    })
+    let live = sent({ report, routing: { urgency: 'emergency', routes: new Map() } })
+    expect(summarize(live).settled).toBe(false)
+    live = withRoute(live, 'u-dj', { state: 'routing' })
+    live = withRoute(live, 'u-dj', { state: 'routed', result: result('u-dj') })
+    live = withRoute(live, 'u-florist', { state: 'routed', result: result('u-florist') })
+    expect(summarize(live)).toMatchObject({ routed: 2, settled: false })
+    live = withRoute(live, 'u-caterer', { state: 'failed', error: 'HTTP 502' })
+    expect(summarize(live)).toEqual({
+      delivered: 1,
+      waiting: 0,
+      reachOtherwise: 3,
+      routed: 2,
+      settled: true,
+    })
+    // Without a router there is nothing to record.
+    expect(withRoute(sent(), 'u-dj', { state: 'routing' })).toEqual(sent())
   })
 })

@@ -1,10 +1,13 @@
 /**
  * The urgent broadcast's report as it fills in: who confirmed (and how fast), who is still
- * expected to, and who needs another route. Pure: the board feeds it the recipients it had at send
- * time, the receipts seen so far, and core's final report once `room.broadcast` resolves — which
- * then decides every row.
+ * expected to, who needs another route — and, with the presence API, what the notification router
+ * did for each of them. Pure: the board feeds it the recipients it had at send time, the receipts
+ * seen so far, core's final report once `room.broadcast` resolves (which then decides every row),
+ * and each recipient's route as the router answers.
  */
 import type { BroadcastReport, Recipient, Status } from '@wedsync/presence-core'
+import type { Urgency } from '@wedsync/presence-server/client'
+import type { RouteState } from './route-outcome.js'
 
 export type ReceiptRow =
   | { readonly userId: string; readonly state: 'waiting' }
@@ -34,6 +37,14 @@ export interface LiveBroadcast {
   readonly report?: BroadcastReport
   /** Why the broadcast could not be sent, if it failed. */
   readonly error?: string
+  /** Routing through the notification router; absent when there is no presence API. */
+  readonly routing?: RoutingState
+}
+
+export interface RoutingState {
+  readonly urgency: Urgency
+  /** Per recipient who did not confirm: what the router is doing or did. */
+  readonly routes: ReadonlyMap<string, RouteState>
 }
 
 export function receiptRows(broadcast: LiveBroadcast): readonly ReceiptRow[] {
@@ -69,20 +80,43 @@ function presentRows(broadcast: LiveBroadcast): readonly ReceiptRow[] {
 export interface ReceiptSummary {
   readonly delivered: number
   readonly waiting: number
-  /** No receipt, or not present: these people need a call or an email. */
+  /** No receipt, or not present: these people need another route. */
   readonly reachOtherwise: number
+  /** Of those, how many the router took another way (sent or held for later). */
+  readonly routed: number
+  /** Final: the report is in and every route is decided (or the broadcast failed). */
   readonly settled: boolean
 }
+
+const needsRoute = (row: ReceiptRow) => row.state === 'no-receipt' || row.state === 'not-present'
 
 export function summarize(broadcast: LiveBroadcast): ReceiptSummary {
   const rows = receiptRows(broadcast)
   const count = (state: ReceiptRow['state']) => rows.filter((r) => r.state === state).length
+  const routes = broadcast.routing?.routes
+  const routeOf = (row: ReceiptRow) => routes?.get(row.userId)?.state
+  const others = rows.filter(needsRoute)
   return {
     delivered: count('delivered'),
     waiting: count('waiting'),
-    reachOtherwise: count('no-receipt') + count('not-present'),
-    settled: broadcast.report !== undefined || broadcast.error !== undefined,
+    reachOtherwise: others.length,
+    routed: others.filter((r) => routeOf(r) === 'routed').length,
+    settled:
+      broadcast.error !== undefined ||
+      (broadcast.report !== undefined &&
+        (!routes || others.every((r) => routeOf(r) === 'routed' || routeOf(r) === 'failed'))),
   }
+}
+
+/** Records what the router is doing or did for `userId` (the latest word wins). */
+export function withRoute(
+  broadcast: LiveBroadcast,
+  userId: string,
+  route: RouteState,
+): LiveBroadcast {
+  if (!broadcast.routing) return broadcast
+  const routes = new Map(broadcast.routing.routes).set(userId, route)
+  return { ...broadcast, routing: { ...broadcast.routing, routes } }
 }
 
 /** Records a receipt: the first one per user counts, later devices of the same user do not. */

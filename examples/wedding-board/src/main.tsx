@@ -1,6 +1,7 @@
 /**
  * The board's composition root: reads the address (who you are, which wedding, test timings),
- * connects to Realtime, creates your presence client over the receipt tap, and renders.
+ * connects to Realtime, creates your presence client over the receipt tap, connects to the
+ * presence API when there is one (and mirrors your presence to it), and renders.
  */
 import '@fontsource-variable/inter'
 import './styles.css'
@@ -11,6 +12,8 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { supplierById } from './cast.js'
 import { parseBoardConfig } from './config.js'
+import { connectPresenceApi } from './presence-api.js'
+import { startPresenceReporter } from './presence-reporter.js'
 import { connectRealtime } from './realtime.js'
 import { createReceiptTap } from './receipt-tap.js'
 import { App } from './ui/App.js'
@@ -19,6 +22,8 @@ import { Setup } from './ui/Setup.js'
 const root = createRoot(document.getElementById('root')!)
 const url = import.meta.env.VITE_SUPABASE_URL as string | undefined
 const anonKey = import.meta.env.VITE_SUPABASE_ANON_KEY as string | undefined
+/** The demo's presence API (team availability, fallback routing); unset on Realtime alone. */
+const presenceApiUrl = import.meta.env.VITE_PRESENCE_API_URL as string | undefined
 
 if (!url || !anonKey) {
   root.render(<Setup />)
@@ -41,8 +46,21 @@ if (!url || !anonKey) {
     ...(config.heartbeat && { heartbeat: config.heartbeat }),
   })
   client.on('error', (error) => console.warn(`presence: ${error.message}`))
+  const api = presenceApiUrl
+    ? connectPresenceApi({ baseUrl: presenceApiUrl, userId: me.userId })
+    : undefined
+  const reporter =
+    api &&
+    startPresenceReporter({
+      api,
+      client,
+      privacy,
+      onError: (error) =>
+        console.warn(`presence API: ${error instanceof Error ? error.message : error}`),
+    })
   // Leaving on the way out tells the others at once, rather than when the socket drops.
   window.addEventListener('pagehide', () => {
+    reporter?.stop()
     client.destroy()
     void connection.close()
   })
@@ -58,6 +76,8 @@ if (!url || !anonKey) {
           config={config}
           me={me}
           tap={tap}
+          api={api}
+          reporter={reporter}
           initialPrivacy={privacy}
           savePrivacy={(p) => localStorage.setItem(privacyKey, JSON.stringify(p))}
         />

@@ -1,13 +1,16 @@
 /**
  * The board in a real browser: Debian's Chromium (playwright-core) opens the built board twice, as
- * two suppliers of one wedding, on our local Realtime server through real supabase-js; two more
- * suppliers join from Node (supabase-js over ws), as people without the board open. Every wait
- * is for a state of the page (locator waits), never for time. Screenshots of each state go to
- * screenshots/ (untracked; the README's pictures are copies of some of them in images/).
+ * two suppliers of one wedding, on our local Realtime server through real supabase-js, with the
+ * demo's presence API behind it (team availability, the notification router, the outbox); two
+ * more suppliers join from Node (supabase-js over ws), as people without the board open, and are
+ * recorded in the API as the demo records its simulated suppliers. Every wait is for a state of
+ * the page (locator waits), never for time. Screenshots of each state go to screenshots/
+ * (untracked; the README's pictures are copies of some of them in images/).
  */
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { createPresenceClient, type PresenceClient } from '@wedsync/presence-core'
+import { zonedParts } from '@wedsync/presence-server'
 import {
   DEV_ANON_KEY,
   type RealtimeServer,
@@ -18,6 +21,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { supplierById } from '../src/cast.js'
 import { type BoardServer, startBuiltBoard } from '../src/demo/board-server.js'
+import { describeEntry } from '../src/demo/outbox.js'
+import {
+  CAST_TIME_ZONE,
+  type PresenceApiServer,
+  startPresenceApiServer,
+} from '../src/demo/presence-api-server.js'
+import { on } from '../src/demo/seed-history.js'
 import { connectRealtime, type RealtimeConnection } from '../src/realtime.js'
 import { launchChromium } from './chromium.js'
 
@@ -26,17 +36,37 @@ const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url))
 const LEASE_MS = 30_000
 /** Failure bound for ordinary waits: a loaded 2-core machine may be slow, a hang still fails. */
 const WAIT_MS = 15_000
+/** The board asks for team availability on every room change, and every 30 s in any case. */
+const AVAILABILITY_REFRESH_MS = 30_000 + WAIT_MS
 
 let server: RealtimeServer
+let api: PresenceApiServer
 let board: BoardServer
 let browser: Browser
 const contexts: BrowserContext[] = []
 const nodeSuppliers: { client: PresenceClient; connection: RealtimeConnection }[] = []
 
+/**
+ * Four weeks in which the planner starts work two hours from now's hour every day, and the
+ * caterer four hours from it: whenever the test runs, both are "usually back" later today.
+ */
+function historyFromNow() {
+  const hour = zonedParts(Date.now(), CAST_TIME_ZONE).hour
+  const everyDay = [0, 1, 2, 3, 4, 5, 6]
+  return {
+    days: 28,
+    routines: {
+      'u-planner': on(everyDay, hour + 2, hour + 5),
+      'u-caterer': on(everyDay, hour + 4, hour + 7),
+    },
+  }
+}
+
 beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true })
   server = await startRealtimeServer({ port: 0 })
-  board = await startBuiltBoard({ url: server.url, anonKey: DEV_ANON_KEY })
+  api = await startPresenceApiServer({ history: historyFromNow() })
+  board = await startBuiltBoard({ url: server.url, anonKey: DEV_ANON_KEY }, api)
   browser = await launchChromium()
 })
 
@@ -47,11 +77,12 @@ afterAll(async () => {
   }
   await browser?.close()
   await board?.close()
+  await api?.close()
   await server?.stop()
 })
 
 /** A supplier's browser: its own profile (context), the board opened as `as`. */
-async function open(as: string, params = ''): Promise<Page> {
+async function open(as: string, params = '', on: BoardServer = board): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: 1440, height: 960 },
     locale: 'en-GB',
@@ -61,13 +92,16 @@ async function open(as: string, params = ''): Promise<Page> {
   const page = await context.newPage()
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
-  await page.goto(`${board.url}?as=${as}${params}`)
+  await page.goto(`${on.url}?as=${as}${params}`)
   await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: WAIT_MS })
   expect(errors).toEqual([])
   return page
 }
 
-/** A supplier on a laptop without the board: a Node client on real supabase-js. */
+/**
+ * A supplier on a laptop without the board: a Node client on real supabase-js, recorded in the
+ * presence API as the demo records its simulated suppliers.
+ */
 function nodeSupplier(userId: string): PresenceClient {
   const connection = connectRealtime({
     url: server.url,
@@ -81,8 +115,17 @@ function nodeSupplier(userId: string): PresenceClient {
     profile: { name: person.name, role: person.role },
   })
   nodeSuppliers.push({ client, connection })
+  const unfollow = api.recorder.follow(client)
+  const destroy = client.destroy.bind(client)
+  client.destroy = () => {
+    unfollow()
+    destroy()
+  }
   return client
 }
+
+const sentence = (page: Page, text: RegExp) =>
+  page.locator('.availability-sentence').filter({ hasText: text })
 
 const row = (page: Page, name: string) => page.getByRole('listitem', { name })
 
@@ -127,7 +170,29 @@ describe('the wedding board in Chromium', () => {
     await expect
       .poll(() => row(maya, 'Tom Becker').textContent())
       .toMatch(/At the flower market · until \d\d:\d\d/)
-    expect(await row(maya, 'Sofia Marin').textContent()).toContain('not seen yet')
+    expect(await row(maya, 'Kofi Mensah').textContent()).toContain('not seen yet')
+
+    // ── team availability: the presence API's sentence, and the rows' times ───
+    const at = String.raw`\d\d:\d\d( tomorrow)?`
+    await sentence(
+      maya,
+      new RegExp(
+        `^2 of 6 suppliers are online; the florist is busy until ${at}; the planner is usually back by ${at}; the caterer is usually back by ${at}$`,
+      ),
+    ).waitFor({ timeout: WAIT_MS })
+    await row(maya, 'Tom Becker')
+      .getByText(new RegExp(`^Busy until ${at}$`))
+      .waitFor({ timeout: WAIT_MS })
+    await row(maya, 'Sofia Marin')
+      .getByText(new RegExp(`^Usually back by ${at}$`))
+      .waitFor({ timeout: WAIT_MS })
+    // This board never saw her; the presence server remembers when she was last on.
+    await row(maya, 'Sofia Marin')
+      .getByText(/^last seen .+ at \d\d:\d\d$/)
+      .waitFor({ timeout: WAIT_MS })
+    await row(maya, 'Oskar Lindqvist')
+      .getByText(new RegExp(`^Usually back by ${at}$`))
+      .waitFor({ timeout: WAIT_MS })
     // Every form control has a label (accessible name) to be reached by.
     const unlabelled = await maya.evaluate(() =>
       Array.from(document.querySelectorAll('input, select, textarea, button'))
@@ -140,9 +205,12 @@ describe('the wedding board in Chromium', () => {
         .map((el) => el.outerHTML.slice(0, 80)),
     )
     expect(unlabelled).toEqual([])
-    await shot(maya, 'board-online')
+    await shot(maya, 'board-availability')
 
-    // ── an urgent broadcast: receipts fill in ─────────────────────────────────
+    // ── an urgent broadcast: receipts fill in, everyone else is routed ────────
+    await expect
+      .poll(() => maya.getByRole('checkbox', { name: /Emergency/ }).isChecked())
+      .toBe(true)
     await maya.getByRole('button', { name: 'Send urgent message' }).click()
     await priya
       .getByRole('alert')
@@ -151,15 +219,31 @@ describe('the wedding board in Chromium', () => {
     const receipts = maya.getByRole('list', { name: 'Receipts' })
     await receipts.getByText(/^Delivered · \d+ ms$/).waitFor({ timeout: WAIT_MS })
     expect(await receipts.locator('.receipt-delivered').textContent()).toContain('Priya Shah')
-    // Busy, gone, or never here: phone or email.
-    await expect.poll(() => receipts.locator('.receipt-not-present').count()).toBe(4)
-    expect(await receipts.locator('.receipt', { hasText: 'Tom Becker' }).textContent()).toContain(
-      'Busy · call or email',
-    )
+    // Busy, gone, or never here: the router took each of them another way.
     await maya.getByText('· final').waitFor({ timeout: WAIT_MS })
+    expect(await receipts.locator('.receipt-not-present').count()).toBe(4)
+    const routeOf = async (name: string) =>
+      receipts.locator('.receipt', { hasText: name }).locator('.receipt-route').textContent()
+    expect(await routeOf('Tom Becker')).toBe('Do-not-disturb overridden · push and SMS queued')
+    expect(await routeOf('Oskar Lindqvist')).toBe('Push and SMS queued')
+    expect(await routeOf('Sofia Marin')).toBe('Push and email queued')
+    expect(await routeOf('Kofi Mensah')).toBe('Push and SMS queued')
+    expect(await receipts.locator('.receipt', { hasText: 'Priya Shah' }).textContent()).not.toMatch(
+      /queued/,
+    )
     const summary = await maya.locator('.report-summary').textContent()
     expect(summary).toContain('1 delivered')
-    expect(summary).toContain('4 to call or email')
+    expect(summary).toContain('4 routed another way')
+    // What the demo's fallback "sent": recorded in the outbox, never delivered.
+    const outbox = api.outbox.entries().map(describeEntry)
+    for (const line of [
+      'SMS to Tom Becker (07700 900104): “Ceremony moved to 4 PM because of rain. Please confirm.” — from Maya Okafor',
+      'Email to Sofia Marin (sofia@example.com): “Ceremony moved to 4 PM because of rain. Please confirm.” — from Maya Okafor',
+      'SMS to Oskar Lindqvist (07700 900105): “Ceremony moved to 4 PM because of rain. Please confirm.” — from Maya Okafor',
+      'SMS to Kofi Mensah (07700 900106): “Ceremony moved to 4 PM because of rain. Please confirm.” — from Maya Okafor',
+    ])
+      expect(outbox).toContain(line)
+    expect(outbox.filter((line) => line.includes('Priya Shah'))).toEqual([])
     await shot(maya, 'urgent-receipts')
     await shot(priya, 'urgent-received')
 
@@ -180,8 +264,15 @@ describe('the wedding board in Chromium', () => {
     // ── privacy: Maya appears offline, then is back ──────────────────────────
     await priya.getByRole('button', { name: /Ana & Ben/ }).click()
     await expectStatus(priya, 'Maya Okafor', 'Online')
+    await sentence(priya, /^2 of 6 suppliers are online/).waitFor({ timeout: WAIT_MS })
     await maya.getByRole('switch', { name: /Appear offline/ }).check()
     await expectStatus(priya, 'Maya Okafor', 'Offline')
+    // The server hides her too (its privacy checker runs on every member); at the latest the
+    // board's next refresh of availability shows it.
+    await sentence(priya, /^1 of 6 suppliers is online/).waitFor({
+      timeout: AVAILABILITY_REFRESH_MS,
+    })
+    expect(await row(priya, 'Maya Okafor').textContent()).not.toContain('elsewhere')
     await maya.getByRole('switch', { name: /Appear offline/ }).uncheck()
     await expectStatus(priya, 'Maya Okafor', 'Online')
     await expect.poll(() => row(priya, 'Maya Okafor').textContent()).toContain('Viewing')
@@ -213,5 +304,37 @@ describe('the wedding board in Chromium', () => {
       .waitFor({ timeout: WAIT_MS })
     console.log(`closed page shown offline after ${goneAfterMs} ms`)
     await shot(maya, 'board-offline')
+  })
+
+  it('without the presence API (Realtime alone): live receipts, and says what is unavailable', async () => {
+    const plain = await startBuiltBoard({ url: server.url, anonKey: DEV_ANON_KEY })
+    try {
+      const maya = await open('u-venue', '&wedding=456', plain)
+      const lena = await open('u-baker', '&wedding=456', plain)
+      await expectStatus(maya, 'Lena Fischer', 'Online')
+      await sentence(maya, /^Not available on this board$/).waitFor({ timeout: WAIT_MS })
+      expect(await maya.locator('.availability-meta').textContent()).toContain('pnpm demo')
+      expect(await maya.getByRole('checkbox', { name: /Emergency/ }).count()).toBe(0)
+      await maya.getByText(/^Fallback routing is unavailable/).waitFor({ timeout: WAIT_MS })
+
+      await maya.getByRole('button', { name: 'Send urgent message' }).click()
+      await lena
+        .getByRole('alert')
+        .filter({ hasText: 'Ceremony moved to 4 PM' })
+        .waitFor({ timeout: WAIT_MS })
+      await maya.getByText('· final').waitFor({ timeout: WAIT_MS })
+      const receipts = maya.getByRole('list', { name: 'Receipts' })
+      expect(await receipts.locator('.receipt-delivered').textContent()).toContain('Lena Fischer')
+      expect(await maya.locator('.report-summary').textContent()).toMatch(
+        /^1 delivered · 4 to call or email · final$/,
+      )
+      expect(await receipts.locator('.receipt-route').count()).toBe(0)
+      expect(
+        await receipts.locator('.receipt', { hasText: 'Inès Duarte' }).textContent(),
+      ).toContain('Offline · call or email')
+      await shot(maya, 'board-without-api')
+    } finally {
+      await plain.close()
+    }
   })
 })

@@ -3,7 +3,9 @@ import { memo, useId } from 'react'
 import { supplierById } from '../cast.js'
 import { reachAdvice, reachGroup } from '../reach.js'
 import { Avatar } from './Avatar.js'
+import { useRowAvailability } from './availability-context.js'
 import { describeActivity, OFFLINE_PHRASES, untilText } from './format.js'
+import { ClockIcon, ElsewhereIcon } from './note-icons.js'
 import { ReachIcon } from './ReachIcon.js'
 import { StatusPill } from './StatusPill.js'
 
@@ -25,7 +27,12 @@ export const MemberRow = memo(function MemberRow({
   const person = supplierById(userId)
   const status = member?.status ?? 'offline'
   const offline = status === 'offline'
-  const lastSeen = useLastSeen(member?.lastActiveAt, offline ? OFFLINE_OPTIONS : PRESENT_OPTIONS)
+  const { note, lastSeenAt } = useRowAvailability(userId, status)
+  // What this board saw; else, for someone it never saw, what the presence server keeps.
+  const lastSeen = useLastSeen(
+    member?.lastActiveAt ?? lastSeenAt,
+    offline ? OFFLINE_OPTIONS : PRESENT_OPTIONS,
+  )
   const name = member?.profile?.name ?? person?.name ?? userId
   const role = member?.profile?.role ?? person?.role
   const custom = member?.customStatus
@@ -58,6 +65,12 @@ export const MemberRow = memo(function MemberRow({
       <div className="member-status">
         <StatusPill status={status} />
         {when && <span className="last-seen">{when}</span>}
+        {note && (
+          <span className={`availability-note note-${note.kind}`}>
+            {note.kind === 'elsewhere' ? <ElsewhereIcon /> : <ClockIcon />}
+            {note.text}
+          </span>
+        )}
       </div>
       <div className="member-reach">
         {isMe ? (
