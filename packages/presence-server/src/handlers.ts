@@ -122,9 +122,9 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
       // Not awaited: releasing held notifications runs the app's hooks, which the caller's
       // status update does not wait for.
       onStatusChange: (userId: string, status: Status, request: Request) => {
-        notifications.router.onPresenceChange!(userId, status).catch((error: unknown) =>
-          options.onError?.(error, request),
-        )
+        void Promise.resolve()
+          .then(() => notifications.router.onPresenceChange!(userId, status))
+          .catch((error: unknown) => options.onError?.(error, request))
       },
     }),
   }
