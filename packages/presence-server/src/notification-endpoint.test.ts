@@ -166,24 +166,35 @@ describe('POST /presence/notifications', () => {
     expect(sent).toEqual(['in-app:u-florist:u-venue:{"text":"Bouquets?"}'])
   })
 
-  it('reports a failing release through onError, without failing the status update', async () => {
-    const errors: unknown[] = []
-    const reported = createDeferred()
-    const { call } = await weddingTeam({
-      notifications: {
-        router: {
-          send: async () => Promise.reject(new Error('unused')),
-          onPresenceChange: async () => Promise.reject(new Error('store down')),
+  it.each([
+    ['rejects', async () => Promise.reject(new Error('store down'))],
+    [
+      'throws at once',
+      () => {
+        throw new Error('store down')
+      },
+    ],
+  ])(
+    'reports a release that %s through onError, without failing the status update',
+    async (_, onPresenceChange) => {
+      const errors: unknown[] = []
+      const reported = createDeferred()
+      const { call } = await weddingTeam({
+        notifications: {
+          router: {
+            send: async () => Promise.reject(new Error('unused')),
+            onPresenceChange: onPresenceChange as () => Promise<never>,
+          },
         },
-      },
-      onError: (error) => {
-        errors.push(error)
-        reported.resolve()
-      },
-    })
-    const response = await call('u-florist', 'POST', '/presence/status', { status: 'online' })
-    expect(response.status).toBe(200)
-    await reported.promise
-    expect((errors[0] as Error).message).toBe('store down')
-  })
+        onError: (error) => {
+          errors.push(error)
+          reported.resolve()
+        },
+      })
+      const response = await call('u-florist', 'POST', '/presence/status', { status: 'online' })
+      expect(response.status).toBe(200)
+      await reported.promise
+      expect((errors[0] as Error).message).toBe('store down')
+    },
+  )
 })
