@@ -13,6 +13,7 @@ import {
   printTable,
   writeResults,
 } from './harness.js'
+import { mapFloor } from './peer-map-floor.js'
 import { ours } from './peer-ours.js'
 import { supabaseRequire, supabaseWay } from './peer-supabase-js.js'
 import { yProtocols } from './peer-y-protocols.js'
@@ -20,11 +21,12 @@ import { type Change, type Peer, rotatingDriver } from './room-fixture.js'
 
 export const title = 'room state: one change and a join storm'
 
-const ALL_PEERS: readonly Peer[] = [ours, supabaseWay, yProtocols]
+const ALL_PEERS: readonly Peer[] = [ours, supabaseWay, yProtocols, mapFloor]
 /**
  * `BENCH_PEERS=ours` (comma-separated names or name prefixes: `ours`, `supabase`, `y-protocols`)
- * measures only those peers, for quick runs while working on our room state; ours always runs,
- * since every ratio is against it. Unset: every peer (the full comparison).
+ * measures only those peers, for quick runs while working on our room state; ours and the map
+ * floor always run, since every ratio is against ours and the growth bar is read against the
+ * floor's. Unset: every peer (the full comparison).
  */
 const PEERS = selectPeers(process.env.BENCH_PEERS)
 const SIZES = [10, 1_000, 5_000] as const
@@ -75,9 +77,11 @@ export async function run(): Promise<void> {
       'ours',
       'supabase-js way',
       'y-protocols',
+      'map floor',
       'supabase/ours',
       'y-protocols/ours',
       `ours/ours@${SMALLEST}`,
+      `floor/floor@${SMALLEST}`,
     ],
     SIZES.flatMap((size) =>
       CHANGES.map((change) => {
@@ -88,9 +92,11 @@ export async function run(): Promise<void> {
           formatNs(mine),
           formatNsOrDash(ns(size, change, supabaseWay)),
           formatNsOrDash(ns(size, change, yProtocols)),
+          formatNs(ns(size, change, mapFloor)),
           formatRatio(ns(size, change, supabaseWay) / mine),
           formatRatio(ns(size, change, yProtocols) / mine),
           formatRatio(mine / ns(SMALLEST, change, ours)),
+          formatRatio(ns(size, change, mapFloor) / ns(SMALLEST, change, mapFloor)),
         ]
       }),
     ),
@@ -144,6 +150,13 @@ export async function run(): Promise<void> {
     ),
   ].filter((b) => !Number.isNaN(b.ratio))
   console.log('\nAcceptance bars\n')
+  const floorGrowth = CHANGES.map(
+    (c) => `${c} ×${(ns(LARGEST, c, mapFloor) / ns(SMALLEST, c, mapFloor)).toFixed(1)}`,
+  )
+  console.log(
+    `Read the growth bars against the map floor: a plain Map keeping a copy of each meta grows ` +
+      `from ${SMALLEST} to ${LARGEST} members by ${floorGrowth.join(', ')} here.\n`,
+  )
   printTable(
     ['bar', 'measured', ''],
     bars.map((b) => [b.name, formatRatio(b.ratio), b.met ? 'met' : 'MISSED']),
@@ -189,7 +202,8 @@ function selectPeers(filter: string | undefined): readonly Peer[] {
     throw new Error(`BENCH_PEERS: no peer named ${unknown.join(', ')} (peers: ${names})`)
   }
   return ALL_PEERS.filter(
-    (peer) => peer === ours || wanted.some((name) => peer.name.startsWith(name)),
+    (peer) =>
+      peer === ours || peer === mapFloor || wanted.some((name) => peer.name.startsWith(name)),
   )
 }
 

@@ -263,6 +263,23 @@ describe('the presence-call budget', () => {
     expect(board.member('u-photo')?.customStatus?.text).toBe('change 99')
   })
 
+  it('with no coalescing window, changes of one task go out as one update without a timer', async () => {
+    const { clock, hub, supplier } = createWorld()
+    const board = supplier('u-venue').client.enter(ROOM)
+    const photographer = supplier('u-photo', { heartbeat: { coalesceMs: 0 } })
+    photographer.client.enter(ROOM)
+    await clock.advance(1_000)
+    const before = hub.stats().tracks
+    photographer.client.setStatus('busy')
+    photographer.client.setCustomStatus({ text: 'On a shoot' })
+    expect(hub.stats().tracks - before).toBe(0) // not yet: the task is still running
+    await Promise.resolve()
+    expect(hub.stats().tracks - before).toBe(1) // both changes in one update, no clock advance
+    await clock.advance(0)
+    expect(board.member('u-photo')?.status).toBe('busy')
+    expect(board.member('u-photo')?.customStatus?.text).toBe('On a shoot')
+  })
+
   it('input while already online publishes nothing', async () => {
     const { clock, hub, supplier } = createWorld()
     supplier('u-venue').client.enter(ROOM)

@@ -19,7 +19,7 @@ export interface HeartbeatPolicy {
   readonly callMarginMs: number
   /** Calls in every window that heartbeats may not use: kept for real status changes. */
   readonly changeReserve: number
-  /** Changes made within this window go out as one update. */
+  /** Changes made within this window go out as one update; 0: those of one task, at its end. */
   readonly coalesceMs: number
 }
 

@@ -248,7 +248,20 @@ export function createRoom(
   // ── publishing ──────────────────────────────────────────────────────────────
 
   function requestPublish(): void {
-    if (connection === 'joined') cancelFlush ??= scheduler.schedule(policy.coalesceMs, flushChange)
+    if (connection !== 'joined' || cancelFlush) return
+    if (policy.coalesceMs > 0) {
+      cancelFlush = scheduler.schedule(policy.coalesceMs, flushChange)
+      return
+    }
+    // No window: changes made in the same task still go out as one update, at the end of the
+    // task, without waiting for a timer (a 0 ms timer waits behind a busy event loop's I/O).
+    let cancelled = false
+    cancelFlush = () => {
+      cancelled = true
+    }
+    queueMicrotask(() => {
+      if (!cancelled) flushChange()
+    })
   }
 
   function flushChange(): void {
