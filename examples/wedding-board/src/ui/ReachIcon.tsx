@@ -1,19 +1,10 @@
 import type { ReachGroup } from '../reach.js'
+import { LineIcon } from './line-icon.js'
 
 /** Message bubble (now), note (soon), phone (elsewhere): next to the words, never instead. */
 export function ReachIcon({ group }: { group: ReachGroup }) {
   return (
-    <svg
-      className="reach-icon"
-      viewBox="0 0 16 16"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.4"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
+    <LineIcon className="reach-icon">
       {group === 'now' && <path d="M2.5 3.5h11v7h-6l-3 2.5v-2.5h-2z" />}
       {group === 'soon' && (
         <>
@@ -24,6 +15,6 @@ export function ReachIcon({ group }: { group: ReachGroup }) {
       {group === 'elsewhere' && (
         <path d="M4 2.5h2.2l1 3-1.4 1a7 7 0 0 0 3.7 3.7l1-1.4 3 1v2.2a1.5 1.5 0 0 1-1.6 1.5A10.5 10.5 0 0 1 2.5 4.1 1.5 1.5 0 0 1 4 2.5z" />
       )}
-    </svg>
+    </LineIcon>
   )
 }

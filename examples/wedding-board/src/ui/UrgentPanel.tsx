@@ -9,6 +9,7 @@ import { describeRoute, type RouteTone } from '../route-outcome.js'
 import { URGENT_MAX_CHARACTERS } from '../urgent.js'
 import { Avatar } from './Avatar.js'
 import { formatTime } from './format.js'
+import { LineIcon } from './line-icon.js'
 import { useUrgentBroadcast } from './use-urgent-broadcast.js'
 
 export const DEFAULT_URGENT_TEXT = 'Ceremony moved to 4 PM because of rain. Please confirm.'
@@ -146,22 +147,12 @@ function ReceiptReport({ roomId, live }: { roomId: string; live: LiveBroadcast }
 /** A mark per route outcome (arrow, pause, cross, dots) next to its words. */
 function RouteIcon({ tone }: { tone: RouteTone }) {
   return (
-    <svg
-      className="route-icon"
-      viewBox="0 0 16 16"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.6"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
+    <LineIcon className="route-icon" strokeWidth={1.6}>
       {tone === 'routed' && <path d="M2.5 8h9M8.5 4.5 12 8l-3.5 3.5" />}
       {tone === 'held' && <path d="M6 4v8M10 4v8" />}
       {tone === 'failed' && <path d="M4.5 4.5l7 7M11.5 4.5l-7 7" />}
       {tone === 'pending' && <path d="M4 8h.01M8 8h.01M12 8h.01" strokeWidth="2.4" />}
-    </svg>
+    </LineIcon>
   )
 }
 

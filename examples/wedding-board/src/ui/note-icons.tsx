@@ -1,22 +1,9 @@
 /** Marks beside the availability notes on a row: beside the words, never instead of them. */
 import type { ReactNode } from 'react'
+import { LineIcon } from './line-icon.js'
 
 function NoteIcon({ children }: { children: ReactNode }) {
-  return (
-    <svg
-      className="note-icon"
-      viewBox="0 0 16 16"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="1.4"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      {children}
-    </svg>
-  )
+  return <LineIcon className="note-icon">{children}</LineIcon>
 }
 
 /** A clock face, next to times ("Busy until 15:30", "Usually back by 13:30"). */
