@@ -5,12 +5,22 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-const CHILD_ARGS = ['--expose-gc', '--conditions=@wedsync/source', '--import', 'tsx']
+/**
+ * Node options for a child running a TypeScript module. The parent's `--conditions` pass on, so a
+ * child loads the same build of our packages as the bench that forked it (dist, or the source
+ * under `bench:source`).
+ */
+export const CHILD_ARGS: readonly string[] = [
+  '--expose-gc',
+  ...process.execArgv.filter((arg) => arg.startsWith('--conditions')),
+  '--import',
+  'tsx',
+]
 
 /** Forks `module` (a URL next to the caller) with stdout ignored and IPC on. */
 export function forkModule(module: URL, args: readonly string[] = []): ChildProcess {
   return fork(fileURLToPath(module), [...args], {
-    execArgv: CHILD_ARGS,
+    execArgv: [...CHILD_ARGS],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   })
 }

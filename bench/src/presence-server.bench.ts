@@ -13,6 +13,7 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { CHILD_ARGS } from './child-processes.js'
 import { median, packageVersion, printTable, writeResults } from './harness.js'
 
 export const title = 'presence-server: 1,000 concurrent heartbeats and status updates (autocannon)'
@@ -20,7 +21,6 @@ export const title = 'presence-server: 1,000 concurrent heartbeats and status up
 const USERS = 1_000
 const RUNS = Number(process.env.BENCH_SERVER_RUNS ?? 3)
 const SECRET = 'bench-secret-bench-secret-bench-secret-42'
-const CHILD_ARGS = ['--conditions=@wedsync/source', '--import', 'tsx']
 
 interface Load {
   readonly name: 'heartbeat' | 'status'
@@ -66,7 +66,7 @@ function token(sub: string): string {
 
 async function startServer(store: string): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(fileURLToPath(new URL('./presence-server-process.ts', import.meta.url)), {
-    execArgv: CHILD_ARGS,
+    execArgv: [...CHILD_ARGS],
     env: { ...process.env, BENCH_STORE: store, BENCH_JWT_SECRET: SECRET },
   })
   const url = await new Promise<string>((resolve, reject) => {

@@ -9,6 +9,7 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { CHILD_ARGS } from './child-processes.js'
 import { environment, median, packageVersion, printTable, writeResults } from './harness.js'
 
 export const title = 'realtime server: supabase-js clients, join time, presence propagation'
@@ -28,8 +29,6 @@ const SCENARIOS: readonly Scenario[] = [
 const INTERVAL_MS = 10_000
 const DURATION_MS = Number(process.env.BENCH_REALTIME_MS ?? 30_000)
 const BAR_P99_MS = 50
-
-const CHILD_ARGS = ['--expose-gc', '--conditions=@wedsync/source', '--import', 'tsx']
 
 interface Result {
   readonly scenario: string
@@ -114,7 +113,7 @@ export async function run(): Promise<void> {
 
 async function runScenario(scenario: Scenario): Promise<Result> {
   const server = fork(fileURLToPath(new URL('./realtime-bench-server.ts', import.meta.url)), {
-    execArgv: CHILD_ARGS,
+    execArgv: [...CHILD_ARGS],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const children: ChildProcess[] = [server]
@@ -122,7 +121,7 @@ async function runScenario(scenario: Scenario): Promise<Result> {
     const { url, pid } = await next<{ url: string; pid: number }>(server, 'ready')
     const clients = Array.from({ length: scenario.processes }, () =>
       fork(fileURLToPath(new URL('./realtime-bench-clients.ts', import.meta.url)), {
-        execArgv: CHILD_ARGS,
+        execArgv: [...CHILD_ARGS],
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       }),
     )

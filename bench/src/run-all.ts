@@ -27,11 +27,11 @@ console.log(`node ${env.node} (V8 ${env.v8}), ${env.platform}, ${env.cpu} × ${e
 console.log(
   `@wedsync/presence-core from ${relative(root, core)}; timer overhead ${env.timerOverheadNs} ns (subtracted)`,
 )
-if (!core.endsWith('.ts')) {
-  console.log(
-    '  (the built dist: run node with --conditions=@wedsync/source to measure the source)',
-  )
-}
+console.log(
+  core.endsWith('.ts')
+    ? '  (the TypeScript source through tsx, whose keepNames wrapping slows every closure it makes: figures for a quick look only)'
+    : '  (the built dist, as users install it)',
+)
 
 if (benches.length === 0) {
   console.error(`no bench matches ${filters.join(', ')}`)

@@ -6,6 +6,7 @@
  * the time another member saw it are read from the same clock. Also opens the joiners of the
  * join storm (raw channels tracking a valid session meta).
  */
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import { createClient, type RealtimeChannel } from '@supabase/supabase-js'
 import { createPresenceClient, type PresenceClient } from '@wedsync/presence-core'
 import { createSupabaseTransport } from '@wedsync/presence-supabase'
@@ -249,9 +250,33 @@ async function storm(command: Extract<SessionsCommand, { type: 'storm' }>): Prom
   process.send?.({ type: 'stormed' })
 }
 
+/** GC pauses and event-loop delay in this process while measuring: what a tail is made of. */
+function watchProcess() {
+  const pauses: number[] = []
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push(entry.duration)
+  })
+  observer.observe({ entryTypes: ['gc'] })
+  const delay = monitorEventLoopDelay({ resolution: 10 })
+  delay.enable()
+  return () => {
+    observer.disconnect()
+    delay.disable()
+    ;(globalThis as { gc?: () => void }).gc?.()
+    return {
+      heapMb: process.memoryUsage().heapUsed / 2 ** 20,
+      gcMs: pauses.reduce((sum, ms) => sum + ms, 0),
+      gcMaxMs: Math.max(0, ...pauses),
+      loopP99Ms: delay.percentile(99) / 1e6,
+      loopMaxMs: delay.max / 1e6,
+    }
+  }
+}
+
 async function run(intervalMs: number, durationMs: number): Promise<void> {
   latencies = []
   measuring = true
+  const watched = watchProcess()
   let updates = 0
   const timers: NodeJS.Timeout[] = []
   for (const session of sessions) {
@@ -275,7 +300,7 @@ async function run(intervalMs: number, durationMs: number): Promise<void> {
   // Let the last changes land before reporting.
   await new Promise((resolve) => setTimeout(resolve, 2_000))
   measuring = false
-  process.send?.({ type: 'ran', updates, latencies, errors })
+  process.send?.({ type: 'ran', updates, latencies, errors, process: watched() })
 }
 
 process.on('message', (command: SessionsCommand) => {

@@ -7,6 +7,9 @@
  * observers in the same storm. Server, sessions and observers run in separate processes on the
  * same cores. Scale through the environment (full scale is the default):
  *   BENCH_SUPABASE_SESSIONS=2000 BENCH_SUPABASE_STORM=1000 BENCH_SUPABASE_MS=30000 pnpm bench supabase-transport
+ * A tail on 2 cores shared by server and clients moves from run to run, so the propagation runs in
+ * rounds (BENCH_SUPABASE_ROUNDS, default 3), ours and raw in alternating order, and the ratio is
+ * of the median p99s. Each round also reports the sessions processes' GC pauses and event-loop delay.
  */
 import type { ChildProcess } from 'node:child_process'
 import { forkModule, next, stopAll } from './child-processes.js'
@@ -24,6 +27,8 @@ const INTERVAL_MS = env('BENCH_SUPABASE_INTERVAL_MS', 10_000)
 const DURATION_MS = env('BENCH_SUPABASE_MS', 30_000)
 const STORM = env('BENCH_SUPABASE_STORM', 1_000)
 const PROCESSES = env('BENCH_SUPABASE_PROCESSES', 2)
+/** Rounds of the propagation run, each measuring both kinds (in alternating order). */
+const ROUNDS = env('BENCH_SUPABASE_ROUNDS', 3)
 const CONCURRENCY = 100
 const BAR_P99_RATIO = 1.1
 const BAR_CPU_RATIO = 5
@@ -41,6 +46,17 @@ interface Propagation {
   readonly p99: number
   readonly max: number
   readonly errors: number
+  /** Worst over the sessions processes: total and longest GC pause, event-loop delay p99 and max. */
+  readonly process: ProcessStats
+}
+
+interface ProcessStats {
+  /** Heap in use after a full collection at the end of the run. */
+  readonly heapMb: number
+  readonly gcMs: number
+  readonly gcMaxMs: number
+  readonly loopP99Ms: number
+  readonly loopMaxMs: number
 }
 
 interface Storm {
@@ -56,10 +72,23 @@ export async function run(): Promise<void> {
     `${rooms * ROOM_SIZE} sessions in ${rooms} rooms of ${ROOM_SIZE}, one status change per session per ${INTERVAL_MS / 1000} s for ${DURATION_MS / 1000} s; storm of ${STORM}`,
   )
   const propagation: Propagation[] = []
-  for (const kind of ['ours', 'raw'] as const)
-    propagation.push(await measurePropagation(kind, rooms))
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const)
+    for (const kind of order) propagation.push(await measurePropagation(kind, rooms))
+  }
   printTable(
-    ['propagation', 'join all', 'updates', 'samples', 'p50', 'p99', 'max', 'errors'],
+    [
+      'propagation',
+      'join all',
+      'updates',
+      'samples',
+      'p50',
+      'p99',
+      'max',
+      'errors',
+      'GC total / longest',
+      'loop delay p99 / max',
+    ],
     propagation.map((r) => [
       r.kind === 'ours' ? 'ours: setStatus → snapshot' : 'raw: track → sync → presenceState()',
       `${(r.joinMs / 1000).toFixed(2)} s`,
@@ -69,12 +98,16 @@ export async function run(): Promise<void> {
       `${r.p99.toFixed(2)} ms`,
       `${r.max.toFixed(1)} ms`,
       String(r.errors),
+      `${r.process.gcMs.toFixed(0)} / ${r.process.gcMaxMs.toFixed(1)} ms`,
+      `${r.process.loopP99Ms.toFixed(1)} / ${r.process.loopMaxMs.toFixed(1)} ms`,
     ]),
   )
-  const [ours, raw] = propagation as [Propagation, Propagation]
-  const p99Ratio = ours.p99 / raw.p99
+  const medianOf = (kind: SessionKind, pick: (r: Propagation) => number) =>
+    median(propagation.filter((r) => r.kind === kind).map(pick))
+  const p50Ratio = medianOf('ours', (r) => r.p50) / medianOf('raw', (r) => r.p50)
+  const p99Ratio = medianOf('ours', (r) => r.p99) / medianOf('raw', (r) => r.p99)
   console.log(
-    `\nours/raw: p50 ${formatRatio(ours.p50 / raw.p50)}, p99 ${formatRatio(p99Ratio)} (ours with coalesceMs 0: the default 200 ms window, which batches status and activity into one update, would add up to 200 ms by design)`,
+    `\nours/raw, medians of ${ROUNDS} rounds: p50 ${formatRatio(p50Ratio)}, p99 ${formatRatio(p99Ratio)} (ours with coalesceMs 0: the default 200 ms window, which batches status and activity into one update, would add up to 200 ms by design)`,
   )
   console.log(
     `bar: our p99 within ${BAR_P99_RATIO}× of raw supabase-js: ${p99Ratio <= BAR_P99_RATIO ? 'met' : 'missed'}`,
@@ -104,7 +137,9 @@ export async function run(): Promise<void> {
     intervalMs: INTERVAL_MS,
     durationMs: DURATION_MS,
     storm: STORM,
+    rounds: ROUNDS,
     propagation,
+    p50Ratio,
     p99Ratio,
     joinStorm: storm,
     cpuRatio,
@@ -144,7 +179,7 @@ async function measurePropagation(kind: SessionKind, rooms: number): Promise<Pro
     const joinMs = performance.now() - started
     console.log(`  joined in ${(joinMs / 1000).toFixed(2)} s; measuring ${DURATION_MS / 1000} s…`)
     const ran = clients.map((c) =>
-      next<{ updates: number; latencies: number[]; errors: number }>(
+      next<{ updates: number; latencies: number[]; errors: number; process: ProcessStats }>(
         c,
         'ran',
         DURATION_MS + 120_000,
@@ -167,6 +202,13 @@ async function measurePropagation(kind: SessionKind, rooms: number): Promise<Pro
       p99: latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN,
       max: latencies.at(-1) ?? Number.NaN,
       errors: reports.reduce((sum, r) => sum + r.errors, 0),
+      process: {
+        heapMb: Math.max(...reports.map((r) => r.process.heapMb)),
+        gcMs: Math.max(...reports.map((r) => r.process.gcMs)),
+        gcMaxMs: Math.max(...reports.map((r) => r.process.gcMaxMs)),
+        loopP99Ms: Math.max(...reports.map((r) => r.process.loopP99Ms)),
+        loopMaxMs: Math.max(...reports.map((r) => r.process.loopMaxMs)),
+      },
     }
   } finally {
     await stopAll(children)

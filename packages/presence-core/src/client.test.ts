@@ -239,6 +239,32 @@ describe('liveness', () => {
     await clock.advance(4 * MINUTE)
     expect(board.member('u-photo')?.status).toBe('online')
   })
+
+  it('hearing heartbeats does not re-set the lease timer for each one', async () => {
+    const { clock, hub, supplier } = createWorld()
+    let scheduled = 0
+    const counting = {
+      schedule: (ms: number, task: () => void) => {
+        scheduled++
+        return clock.schedule(ms, task)
+      },
+    }
+    const board = supplier('u-venue', { scheduler: counting }).client.enter(ROOM)
+    for (let i = 0; i < 20; i++) {
+      supplier(`u-${i}`).client.enter(ROOM)
+      await clock.advance(750) // staggered: each heartbeat moves the room's earliest lease
+    }
+    const tracksBefore = hub.stats().tracks
+    scheduled = 0
+    await clock.advance(4 * MINUTE)
+    // 20 members × a heartbeat per 15 s, each heard by the board and each pushing the room's
+    // earliest lease later. The board sets its own heartbeats and about one lease timer per
+    // heartbeat interval, not one timer per heartbeat heard.
+    const heard = hub.stats().tracks - tracksBefore
+    expect(heard).toBeGreaterThanOrEqual(300)
+    expect(scheduled).toBeLessThan(heard / 5)
+    expect(board.getSnapshot().counts.online).toBe(21)
+  })
 })
 
 describe('the presence-call budget', () => {

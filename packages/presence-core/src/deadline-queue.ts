@@ -1,7 +1,10 @@
 /**
  * When each presence key must be looked at again (a lease ends, a custom status or calendar window
- * expires). A min-heap with at most one live entry per key; entries made stale by a later deadline
- * are skipped when popped. Internal to room state, which is used linearly (each state once).
+ * expires). A key's deadline is its latest request: room state computes it from all the key's
+ * sessions each time, and a heartbeat moves it later. A min-heap, updated lazily: an earlier
+ * deadline adds an entry; a later one adds nothing, and the entry it outdates is moved to the new
+ * deadline when it reaches the top. So the room's lease timer fires at real deadlines only, not
+ * once per heartbeat heard. Internal to room state, which is used linearly (each state once).
  */
 
 interface Entry {
@@ -14,24 +17,25 @@ export class DeadlineQueue {
   /** The deadline each key is waiting for: heap entries that disagree are stale. */
   private readonly _scheduled = new Map<string, number>()
 
-  /** Asks for `key` to be checked at `at`; keeps the earlier request if one is pending. */
+  /** Asks for `key` to be checked at `at`, instead of any time asked before. */
   schedule(key: string, at: number): void {
     const current = this._scheduled.get(key)
-    if (current !== undefined && current <= at) return
     this._scheduled.set(key, at)
-    this._push({ at, key })
+    // A later deadline keeps the entry it outdates: `peek` moves it when it reaches the top.
+    if (current === undefined || at < current) this._push({ at, key })
   }
 
-  /** The earliest pending deadline (it may be earlier than needed, never later). */
+  /** The earliest pending deadline. */
   peek(): number | undefined {
-    // Entries made stale by an earlier request for their key are dropped when they reach the top.
-    for (
-      let top = this._heap[0];
-      top && this._scheduled.get(top.key) !== top.at;
-      top = this._heap[0]
-    )
+    for (let top = this._heap[0]; top; top = this._heap[0]) {
+      const at = this._scheduled.get(top.key)
+      if (at === top.at) return at
       this._pop()
-    return this._heap[0]?.at
+      // Outdated by a later request: that request has no entry yet. (An entry outdated by an
+      // earlier request, or left by a key already taken, is only dropped.)
+      if (at !== undefined && at > top.at) this._push({ at, key: top.key })
+    }
+    return undefined
   }
 
   /** Removes and returns every key due at or before `now`. */

@@ -232,7 +232,10 @@ export function createRoom(
   function scheduleExpiry(): void {
     if (connection !== 'joined') return
     const at = nextDeadline(state)
-    if (at === expiryAt) return
+    // A timer already set for no later than `at` stays: when it fires early, expiry finds nothing
+    // due and sets the next one. Every heartbeat heard pushes the room's earliest lease later, so
+    // re-setting the timer each time would make and drop a timer per event.
+    if (at === undefined ? expiryAt === undefined : expiryAt !== undefined && expiryAt <= at) return
     cancelExpiry?.()
     expiryAt = at
     if (at !== undefined)

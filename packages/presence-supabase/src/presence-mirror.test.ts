@@ -69,6 +69,23 @@ describe('PresenceMirror', () => {
     expect(mirror.state()).toEqual({ u1: [{ ref: 'A2', meta: { step: 2 } }] })
   })
 
+  it('holds one meta per ref: a second join of a ref replaces the first', () => {
+    const mirror = new PresenceMirror()
+    mirror.join('u1', [entry('A', { step: 1 }), entry('B', { step: 1 })])
+    mirror.join('u1', [entry('A', { step: 2 })])
+    expect(mirror.state()).toEqual({
+      u1: [
+        { ref: 'A', meta: { step: 2 } },
+        { ref: 'B', meta: { step: 1 } },
+      ],
+    })
+    // Leaving both refs at once empties the key; the state handed out earlier is not touched.
+    const before = mirror.state()
+    expect(mirror.leave('u1', [entry('B'), entry('A')]).event?.metas).toHaveLength(2)
+    expect(mirror.size).toBe(0)
+    expect(before.u1).toHaveLength(2)
+  })
+
   it('ignores leaves of refs it never held and emits nothing for them', () => {
     const mirror = new PresenceMirror()
     expect(mirror.leave('nobody', [entry('X')])).toEqual({ dropped: [] })

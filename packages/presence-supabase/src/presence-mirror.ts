@@ -40,14 +40,10 @@ export type EntryCheck =
  * the port's `{ref, meta}` with a fresh meta object (the payload as it was tracked), or why not.
  */
 export function checkEntry(entry: unknown): EntryCheck {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
-    return { ok: false, reason: 'an entry that is not an object' }
+  const found = refOf(entry)
+  if (!('ref' in found)) return { ok: false, reason: found.reason }
+  const { ref } = found
   const source = entry as Record<string, unknown>
-  const ref = source.presence_ref
-  // An entry with no ref can never be matched by its leave: the ghost of realtime-js 2.100–2.110.8
-  // (research §2.4). Storing it would keep a member online forever.
-  if (typeof ref !== 'string' || ref.length === 0 || ref.length > MAX_REF_LENGTH)
-    return { ok: false, reason: 'an entry without a valid presence_ref' }
   const meta: Record<string, unknown> = {}
   for (const field of Object.keys(source)) {
     // `__proto__` as an own key (JSON.parse makes one) would set the prototype if assigned.
@@ -57,48 +53,71 @@ export function checkEntry(entry: unknown): EntryCheck {
   return { ok: true, meta: { ref, meta } }
 }
 
+/** The ref of a realtime-js entry, or why it has none we can use. */
+function refOf(entry: unknown): { readonly ref: string } | { readonly reason: string } {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+    return { reason: 'an entry that is not an object' }
+  const ref = (entry as { presence_ref?: unknown }).presence_ref
+  // An entry with no ref can never be matched by its leave: the ghost of realtime-js 2.100–2.110.8
+  // (research §2.4). Storing it would keep a member online forever.
+  return typeof ref === 'string' && ref.length > 0 && ref.length <= MAX_REF_LENGTH
+    ? { ref }
+    : { reason: 'an entry without a valid presence_ref' }
+}
+
 export class PresenceMirror {
-  private readonly byKey = new Map<string, Map<string, TransportMeta>>()
+  /**
+   * The metas held per key, in join order. A key holds one per open tab or device, so a list
+   * searched by ref is smaller and faster than a map per key (a `Map` costs ~200 bytes even with
+   * one entry, and every session holds one per member of its room).
+   */
+  private readonly byKey = new Map<string, TransportMeta[]>()
 
   /** Applies realtime-js's `join` callback for `key`; the event holds the metas kept. */
   join(key: unknown, entries: unknown): MirrorUpdate {
-    const checked = this.checkAll(key, entries)
-    if (!checked.key) return { dropped: checked.dropped }
-    let held = this.byKey.get(checked.key)
-    if (!held) {
-      held = new Map()
-      this.byKey.set(checked.key, held)
-    }
+    const checked = this.checkKey(key, entries)
+    if (!checked.list) return { dropped: checked.dropped }
+    const dropped: DroppedEntry[] = checked.dropped
+    const held = this.byKey.get(checked.key) ?? []
     const metas: TransportMeta[] = []
-    for (const meta of checked.metas) {
-      held.set(meta.ref, meta)
-      metas.push(meta)
+    for (const entry of checked.list) {
+      const result = checkEntry(entry)
+      if (!result.ok) {
+        dropped.push({ key: checked.key, reason: result.reason })
+        continue
+      }
+      const i = held.findIndex((meta) => meta.ref === result.meta.ref)
+      if (i < 0) held.push(result.meta)
+      else held[i] = result.meta
+      metas.push(result.meta)
     }
-    if (held.size === 0) this.byKey.delete(checked.key)
-    return update(
-      checked.dropped,
-      metas.length > 0 ? { type: 'join', key: checked.key, metas } : undefined,
-    )
+    if (held.length > 0) this.byKey.set(checked.key, held)
+    return update(dropped, metas.length > 0 ? { type: 'join', key: checked.key, metas } : undefined)
   }
 
   /**
    * Applies realtime-js's `leave` callback for `key`. Only refs this mirror holds leave; the event
-   * carries the metas as they were stored, so a leave always names what its join delivered.
+   * carries the metas as they were stored, so a leave always names what its join delivered. Only
+   * the refs of the entries are read: nothing else of a leave is kept.
    */
   leave(key: unknown, entries: unknown): MirrorUpdate {
-    const checked = this.checkAll(key, entries)
-    const held = checked.key === undefined ? undefined : this.byKey.get(checked.key)
-    if (!checked.key || !held) return { dropped: checked.dropped }
+    const checked = this.checkKey(key, entries)
+    const held = checked.list && this.byKey.get(checked.key)
+    if (!checked.list || !held) return { dropped: checked.dropped }
+    const dropped: DroppedEntry[] = checked.dropped
     const metas: TransportMeta[] = []
-    for (const { ref } of checked.metas) {
-      const stored = held.get(ref)
-      if (!stored) continue
-      held.delete(ref)
-      metas.push(stored)
+    for (const entry of checked.list) {
+      const found = refOf(entry)
+      if (!('ref' in found)) {
+        dropped.push({ key: checked.key, reason: found.reason })
+        continue
+      }
+      const i = held.findIndex((meta) => meta.ref === found.ref)
+      if (i >= 0) metas.push(...held.splice(i, 1))
     }
-    if (held.size === 0) this.byKey.delete(checked.key)
+    if (held.length === 0) this.byKey.delete(checked.key)
     return update(
-      checked.dropped,
+      dropped,
       metas.length > 0 ? { type: 'leave', key: checked.key, metas } : undefined,
     )
   }
@@ -106,7 +125,7 @@ export class PresenceMirror {
   /** The whole room, for the port's `sync`: O(room), so only once per (re)join. */
   state(): PresenceState {
     const state: Record<string, readonly TransportMeta[]> = Object.create(null)
-    for (const [key, held] of this.byKey) state[key] = [...held.values()]
+    for (const [key, held] of this.byKey) state[key] = held.slice()
     return state
   }
 
@@ -120,23 +139,22 @@ export class PresenceMirror {
     return this.byKey.size
   }
 
-  private checkAll(
+  /** The key, and the entries of a callback when they are a list; what was dropped otherwise. */
+  private checkKey(
     key: unknown,
     entries: unknown,
-  ): { key?: string; metas: TransportMeta[]; dropped: DroppedEntry[] } {
-    const named = typeof key === 'string' ? key : String(key)
+  ):
+    | { key: string; list: readonly unknown[]; dropped: DroppedEntry[] }
+    | { key?: string; list?: undefined; dropped: DroppedEntry[] } {
     if (!isValidPresenceKey(key))
-      return { metas: [], dropped: [{ key: named, reason: 'an invalid presence key' }] }
+      return {
+        dropped: [
+          { key: typeof key === 'string' ? key : String(key), reason: 'an invalid presence key' },
+        ],
+      }
     if (!Array.isArray(entries))
-      return { key, metas: [], dropped: [{ key, reason: 'presences that are not a list' }] }
-    const metas: TransportMeta[] = []
-    const dropped: DroppedEntry[] = []
-    for (const entry of entries) {
-      const result = checkEntry(entry)
-      if (result.ok) metas.push(result.meta)
-      else dropped.push({ key, reason: result.reason })
-    }
-    return { key, metas, dropped }
+      return { key, dropped: [{ key, reason: 'presences that are not a list' }] }
+    return { key, list: entries, dropped: [] }
   }
 }
 
