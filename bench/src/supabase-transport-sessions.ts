@@ -6,7 +6,7 @@
  * the time another member saw it are read from the same clock. Also opens the joiners of the
  * join storm (raw channels tracking a valid session meta).
  */
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import { createClient, type RealtimeChannel } from '@supabase/supabase-js'
 import { createPresenceClient, type PresenceClient } from '@wedsync/presence-core'
 import { createSupabaseTransport } from '@wedsync/presence-supabase'
@@ -250,11 +250,24 @@ async function storm(command: Extract<SessionsCommand, { type: 'storm' }>): Prom
   process.send?.({ type: 'stormed' })
 }
 
+/** `PerformanceEntry.detail.kind` of a GC entry (perf_hooks.constants.NODE_PERFORMANCE_GC_*). */
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+}
+
 /** GC pauses and event-loop delay in this process while measuring: what a tail is made of. */
 function watchProcess() {
   const pauses: number[] = []
+  const byKind: Record<string, number> = {}
   const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) pauses.push(entry.duration)
+    for (const entry of list.getEntries()) {
+      pauses.push(entry.duration)
+      const kind = GC_KINDS[(entry.detail as { kind?: number } | undefined)?.kind ?? 0] ?? 'other'
+      byKind[kind] = (byKind[kind] ?? 0) + entry.duration
+    }
   })
   observer.observe({ entryTypes: ['gc'] })
   const delay = monitorEventLoopDelay({ resolution: 10 })
@@ -267,6 +280,7 @@ function watchProcess() {
       heapMb: process.memoryUsage().heapUsed / 2 ** 20,
       gcMs: pauses.reduce((sum, ms) => sum + ms, 0),
       gcMaxMs: Math.max(0, ...pauses),
+      gcByKindMs: byKind,
       loopP99Ms: delay.percentile(99) / 1e6,
       loopMaxMs: delay.max / 1e6,
     }

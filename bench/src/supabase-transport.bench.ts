@@ -55,6 +55,8 @@ interface ProcessStats {
   readonly heapMb: number
   readonly gcMs: number
   readonly gcMaxMs: number
+  /** GC time by kind (minor, major, incremental, weak callbacks), summed over the processes. */
+  readonly gcByKindMs: Readonly<Record<string, number>>
   readonly loopP99Ms: number
   readonly loopMaxMs: number
 }
@@ -206,6 +208,7 @@ async function measurePropagation(kind: SessionKind, rooms: number): Promise<Pro
         heapMb: Math.max(...reports.map((r) => r.process.heapMb)),
         gcMs: Math.max(...reports.map((r) => r.process.gcMs)),
         gcMaxMs: Math.max(...reports.map((r) => r.process.gcMaxMs)),
+        gcByKindMs: sumByKey(reports.map((r) => r.process.gcByKindMs)),
         loopP99Ms: Math.max(...reports.map((r) => r.process.loopP99Ms)),
         loopMaxMs: Math.max(...reports.map((r) => r.process.loopMaxMs)),
       },
@@ -251,4 +254,11 @@ async function measureStorm(): Promise<Storm[]> {
   } finally {
     await stopAll(children)
   }
+}
+
+function sumByKey(records: readonly Readonly<Record<string, number>>[]): Record<string, number> {
+  const sum: Record<string, number> = {}
+  for (const record of records)
+    for (const [key, value] of Object.entries(record)) sum[key] = (sum[key] ?? 0) + value
+  return sum
 }

@@ -8,7 +8,8 @@
  */
 
 interface Entry {
-  readonly at: number
+  /** Moved later in place when a later request outdates it (no new entry per heartbeat). */
+  at: number
   readonly key: string
 }
 
@@ -31,9 +32,12 @@ export class DeadlineQueue {
       const at = this._scheduled.get(top.key)
       if (at === top.at) return at
       this._pop()
-      // Outdated by a later request: that request has no entry yet. (An entry outdated by an
-      // earlier request, or left by a key already taken, is only dropped.)
-      if (at !== undefined && at > top.at) this._push({ at, key: top.key })
+      // Outdated by a later request, which has no entry yet: this one moves there. (An entry
+      // outdated by an earlier request, or left by a key already taken, is only dropped.)
+      if (at !== undefined && at > top.at) {
+        top.at = at
+        this._push(top)
+      }
     }
     return undefined
   }

@@ -155,7 +155,9 @@ function upsertBySession(
 class Batch {
   declare _held: PersistentMap<Held>
   declare _expired: PersistentMap<string>
-  /** The new counts; set by the first change of a member, so it also says the snapshot changed. */
+  /** Whether a member changed: the snapshot is then a new one. */
+  declare _changed: boolean
+  /** The new counts, once a member's status changed (an update within a status keeps them). */
   declare _counts: Record<Status, number> | undefined
   declare readonly _changes: Record<keyof RoomChange, MemberPresence[]>
   declare readonly _rejected: RejectedMeta[]
@@ -169,6 +171,7 @@ class Batch {
     this._expired = base._expired
     this._changes = { joined: [], left: [], updated: [] }
     this._rejected = []
+    this._changed = false
   }
 
   /**
@@ -258,23 +261,31 @@ class Batch {
     else if (member !== previous || entries !== held!._entries || last !== held!._last)
       this._held = this._held.set(key, { _entries: entries, _member: member, _last: last })
     if (member === previous) return
+    this._changed = true
     const from = previous?.status
-    this._counts ??= { ...this._base.snapshot.counts }
-    if (from) this._counts[from]--
-    if (kept) this._counts[member.status]++
+    if (from !== member.status || !kept) {
+      this._counts ??= { ...this._base.snapshot.counts }
+      if (from) this._counts[from]--
+      if (kept) this._counts[member.status]++
+    }
     const wasPresent = !!from && from !== 'offline'
     this._changes[isPresent === wasPresent ? 'updated' : isPresent ? 'joined' : 'left'].push(member)
   }
 
   _finish(): RoomUpdate {
-    const { _base: base, _held: held, _expired: expired, _counts: counts } = this
+    const { _base: base, _held: held, _expired: expired, _changed: changed } = this
     const { snapshot } = base
     const state =
-      counts || held !== base._held || expired !== base._expired
+      changed || held !== base._held || expired !== base._expired
         ? {
             ...base,
-            snapshot: counts
-              ? new Snapshot(snapshot.roomId, snapshot.version + 1, held, counts)
+            snapshot: changed
+              ? new Snapshot(
+                  snapshot.roomId,
+                  snapshot.version + 1,
+                  held,
+                  this._counts ?? snapshot.counts,
+                )
               : snapshot,
             _held: held,
             _expired: expired,

@@ -39,7 +39,7 @@ describe('checkEntry', () => {
 })
 
 describe('PresenceMirror', () => {
-  it('holds metas per key from joins and removes them by ref on leaves', () => {
+  it('passes joins on and leaves only the refs it holds', () => {
     const mirror = new PresenceMirror()
     expect(mirror.join('u1', [entry('A', { tab: 1 }), entry('B', { tab: 2 })]).event).toEqual({
       type: 'join',
@@ -49,15 +49,15 @@ describe('PresenceMirror', () => {
         { ref: 'B', meta: { tab: 2 } },
       ],
     })
-    // The leave names the meta as stored, whatever the leave entry carries besides its ref.
-    expect(mirror.leave('u1', [entry('A', { tab: 'stale' })]).event).toEqual({
+    // The leave carries the meta as the leave reports it: the core reads only its ref.
+    expect(mirror.leave('u1', [entry('A', { tab: 1 })]).event).toEqual({
       type: 'leave',
       key: 'u1',
       metas: [{ ref: 'A', meta: { tab: 1 } }],
     })
-    expect(mirror.state()).toEqual({ u1: [{ ref: 'B', meta: { tab: 2 } }] })
+    expect(mirror.leave('u1', [entry('A')]).event).toBeUndefined()
+    expect(mirror.size).toBe(1)
     mirror.leave('u1', [entry('B')])
-    expect(mirror.state()).toEqual({})
     expect(mirror.size).toBe(0)
   })
 
@@ -65,25 +65,18 @@ describe('PresenceMirror', () => {
     const mirror = new PresenceMirror()
     mirror.join('u1', [entry('A', { step: 1 })])
     mirror.join('u1', [entry('A2', { step: 2 })])
-    mirror.leave('u1', [entry('A', { step: 1 })])
-    expect(mirror.state()).toEqual({ u1: [{ ref: 'A2', meta: { step: 2 } }] })
+    expect(mirror.leave('u1', [entry('A', { step: 1 })]).event?.metas).toHaveLength(1)
+    expect(mirror.leave('u1', [entry('A2')]).event?.metas).toEqual([{ ref: 'A2', meta: {} }])
+    expect(mirror.size).toBe(0)
   })
 
-  it('holds one meta per ref: a second join of a ref replaces the first', () => {
+  it('holds a ref once, however often it joins', () => {
     const mirror = new PresenceMirror()
     mirror.join('u1', [entry('A', { step: 1 }), entry('B', { step: 1 })])
     mirror.join('u1', [entry('A', { step: 2 })])
-    expect(mirror.state()).toEqual({
-      u1: [
-        { ref: 'A', meta: { step: 2 } },
-        { ref: 'B', meta: { step: 1 } },
-      ],
-    })
-    // Leaving both refs at once empties the key; the state handed out earlier is not touched.
-    const before = mirror.state()
     expect(mirror.leave('u1', [entry('B'), entry('A')]).event?.metas).toHaveLength(2)
+    expect(mirror.leave('u1', [entry('A')]).event).toBeUndefined()
     expect(mirror.size).toBe(0)
-    expect(before.u1).toHaveLength(2)
   })
 
   it('ignores leaves of refs it never held and emits nothing for them', () => {
@@ -91,7 +84,7 @@ describe('PresenceMirror', () => {
     expect(mirror.leave('nobody', [entry('X')])).toEqual({ dropped: [] })
     mirror.join('u1', [entry('A')])
     expect(mirror.leave('u1', [entry('X')])).toEqual({ dropped: [] })
-    expect(mirror.state()).toEqual({ u1: [{ ref: 'A', meta: {} }] })
+    expect(mirror.size).toBe(1)
   })
 
   it('drops and reports malformed entries, keeping the good ones of the same join', () => {
@@ -106,9 +99,9 @@ describe('PresenceMirror', () => {
       { key: 'u1', reason: 'an entry without a valid presence_ref' },
       { key: 'u1', reason: 'an entry that is not an object' },
     ])
-    // A leave entry without a ref cannot remove anything: reported, the state kept.
+    // A leave entry without a ref cannot remove anything: reported, the ref kept.
     expect(mirror.leave('u1', [{ ok: true }]).dropped).toHaveLength(1)
-    expect(mirror.state().u1).toHaveLength(1)
+    expect(mirror.leave('u1', [entry('A')]).event?.type).toBe('leave')
   })
 
   it.each([
@@ -133,21 +126,49 @@ describe('PresenceMirror', () => {
     expect(mirror.size).toBe(0)
   })
 
-  it('returns a state with no prototype, and each sync a new one', () => {
+  it('resyncs from presenceState(): the room for the sync, and the refs start over', () => {
     const mirror = new PresenceMirror()
-    mirror.join('constructor-ish', [entry('A')])
-    const first = mirror.state()
-    expect(Object.getPrototypeOf(first)).toBeNull()
-    mirror.join('u2', [entry('B')])
-    expect(Object.keys(first)).toEqual(['constructor-ish'])
-    expect(Object.keys(mirror.state()).sort()).toEqual(['constructor-ish', 'u2'])
+    mirror.join('gone', [entry('G')])
+    const room = JSON.parse(
+      JSON.stringify({
+        u1: [entry('A', { tab: 1 }), entry('B', { tab: 2 })],
+        u2: [{ tab: 3 }],
+        ids: [entry('I')],
+      }),
+    )
+    const { state, dropped } = mirror.resync(room)
+    expect(Object.getPrototypeOf(state)).toBeNull()
+    expect({ ...state }).toEqual({
+      u1: [
+        { ref: 'A', meta: { tab: 1 } },
+        { ref: 'B', meta: { tab: 2 } },
+      ],
+    })
+    expect(dropped.map((d) => d.reason).sort()).toEqual([
+      'an entry without a valid presence_ref',
+      'an invalid presence key',
+    ])
+    // Refs held before the resync are forgotten; those in it can leave.
+    expect(mirror.leave('gone', [entry('G')]).event).toBeUndefined()
+    expect(mirror.leave('u1', [entry('B')]).event?.metas).toEqual([{ ref: 'B', meta: {} }])
+    expect(mirror.size).toBe(1)
+  })
+
+  it.each([
+    ['null', null],
+    ['a string', 'state'],
+  ])('resyncs %s as an empty room', (_name, room) => {
+    const mirror = new PresenceMirror()
+    mirror.join('u1', [entry('A')])
+    expect({ ...mirror.resync(room).state }).toEqual({})
+    expect(mirror.size).toBe(0)
   })
 
   it('clear forgets everything', () => {
     const mirror = new PresenceMirror()
     mirror.join('u1', [entry('A')])
     mirror.clear()
-    expect(mirror.state()).toEqual({})
+    expect(mirror.size).toBe(0)
     expect(mirror.leave('u1', [entry('A')]).event).toBeUndefined()
   })
 })

@@ -1,10 +1,15 @@
 /**
- * A room's presence as the transport reports it, built from realtime-js's `join`/`leave` callbacks
- * and never from `channel.presenceState()` (a deep copy of the whole room per call; research §2.2).
- * Every entry is shape-checked here, at the boundary: an entry without a usable `presence_ref`, or
- * under a key that is no valid user id, is dropped and returned as rejected — never stored. What is
- * inside a meta is the core's to validate. A join or leave costs O(metas in it); only `state()`
- * (once per (re)join, for the port's `sync`) walks the room.
+ * Which presence refs a room holds, kept from realtime-js's `join`/`leave` callbacks, and the
+ * checks at the boundary. Every entry is shape-checked here: an entry without a usable
+ * `presence_ref`, or under a key that is no valid user id, is dropped and returned as rejected —
+ * never passed on. What is inside a meta is the core's to validate. A join or leave costs O(metas
+ * in it) and is passed on as the port's `join`/`leave`.
+ *
+ * The metas themselves are not kept: the core holds the room. The port's `sync` after a (re)join
+ * is read once from `channel.presenceState()` (a deep copy of the room, fine once per join but not
+ * after every diff as the supabase-js pattern does; research §2.2), which also resets the refs. A
+ * copy of every meta kept for the life of the channel would outlive a young-generation collection
+ * on every update, and that is what GC time in a process holding many rooms is made of.
  */
 import {
   isValidPresenceKey,
@@ -40,10 +45,14 @@ export type EntryCheck =
  * the port's `{ref, meta}` with a fresh meta object (the payload as it was tracked), or why not.
  */
 export function checkEntry(entry: unknown): EntryCheck {
-  const found = refOf(entry)
-  if (!('ref' in found)) return { ok: false, reason: found.reason }
-  const { ref } = found
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+    return { ok: false, reason: 'an entry that is not an object' }
   const source = entry as Record<string, unknown>
+  const ref = source.presence_ref
+  // An entry with no ref can never be matched by its leave: the ghost of realtime-js 2.100–2.110.8
+  // (research §2.4). Storing it would keep a member online forever.
+  if (typeof ref !== 'string' || ref.length === 0 || ref.length > MAX_REF_LENGTH)
+    return { ok: false, reason: 'an entry without a valid presence_ref' }
   const meta: Record<string, unknown> = {}
   for (const field of Object.keys(source)) {
     // `__proto__` as an own key (JSON.parse makes one) would set the prototype if assigned.
@@ -53,32 +62,25 @@ export function checkEntry(entry: unknown): EntryCheck {
   return { ok: true, meta: { ref, meta } }
 }
 
-/** The ref of a realtime-js entry, or why it has none we can use. */
-function refOf(entry: unknown): { readonly ref: string } | { readonly reason: string } {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
-    return { reason: 'an entry that is not an object' }
-  const ref = (entry as { presence_ref?: unknown }).presence_ref
-  // An entry with no ref can never be matched by its leave: the ghost of realtime-js 2.100–2.110.8
-  // (research §2.4). Storing it would keep a member online forever.
-  return typeof ref === 'string' && ref.length > 0 && ref.length <= MAX_REF_LENGTH
-    ? { ref }
-    : { reason: 'an entry without a valid presence_ref' }
+export interface MirrorSync {
+  /** The room for the port's `sync`. */
+  readonly state: PresenceState
+  readonly dropped: readonly DroppedEntry[]
 }
 
 export class PresenceMirror {
   /**
-   * The metas held per key, in join order. A key holds one per open tab or device, so a list
-   * searched by ref is smaller and faster than a map per key (a `Map` costs ~200 bytes even with
-   * one entry, and every session holds one per member of its room).
+   * The refs held per key, in join order. A key holds one per open tab or device, so a list is
+   * smaller and faster than a set per key (a `Set` costs ~200 bytes even with one entry).
    */
-  private readonly byKey = new Map<string, TransportMeta[]>()
+  private readonly refsByKey = new Map<string, string[]>()
 
   /** Applies realtime-js's `join` callback for `key`; the event holds the metas kept. */
   join(key: unknown, entries: unknown): MirrorUpdate {
     const checked = this.checkKey(key, entries)
     if (!checked.list) return { dropped: checked.dropped }
     const dropped: DroppedEntry[] = checked.dropped
-    const held = this.byKey.get(checked.key) ?? []
+    const refs = this.refsByKey.get(checked.key) ?? []
     const metas: TransportMeta[] = []
     for (const entry of checked.list) {
       const result = checkEntry(entry)
@@ -86,57 +88,66 @@ export class PresenceMirror {
         dropped.push({ key: checked.key, reason: result.reason })
         continue
       }
-      const i = held.findIndex((meta) => meta.ref === result.meta.ref)
-      if (i < 0) held.push(result.meta)
-      else held[i] = result.meta
+      if (!refs.includes(result.meta.ref)) refs.push(result.meta.ref)
       metas.push(result.meta)
     }
-    if (held.length > 0) this.byKey.set(checked.key, held)
+    if (refs.length > 0) this.refsByKey.set(checked.key, refs)
     return update(dropped, metas.length > 0 ? { type: 'join', key: checked.key, metas } : undefined)
   }
 
   /**
-   * Applies realtime-js's `leave` callback for `key`. Only refs this mirror holds leave; the event
-   * carries the metas as they were stored, so a leave always names what its join delivered. Only
-   * the refs of the entries are read: nothing else of a leave is kept.
+   * Applies realtime-js's `leave` callback for `key`. Only refs this mirror holds leave (a leave of
+   * anything else is not passed on); the event carries the metas as the leave reports them.
    */
   leave(key: unknown, entries: unknown): MirrorUpdate {
     const checked = this.checkKey(key, entries)
-    const held = checked.list && this.byKey.get(checked.key)
-    if (!checked.list || !held) return { dropped: checked.dropped }
+    const refs = checked.list && this.refsByKey.get(checked.key)
+    if (!checked.list || !refs) return { dropped: checked.dropped }
     const dropped: DroppedEntry[] = checked.dropped
     const metas: TransportMeta[] = []
     for (const entry of checked.list) {
-      const found = refOf(entry)
-      if (!('ref' in found)) {
-        dropped.push({ key: checked.key, reason: found.reason })
+      const result = checkEntry(entry)
+      if (!result.ok) {
+        dropped.push({ key: checked.key, reason: result.reason })
         continue
       }
-      const i = held.findIndex((meta) => meta.ref === found.ref)
-      if (i >= 0) metas.push(...held.splice(i, 1))
+      const i = refs.indexOf(result.meta.ref)
+      if (i < 0) continue
+      refs.splice(i, 1)
+      metas.push(result.meta)
     }
-    if (held.length === 0) this.byKey.delete(checked.key)
+    if (refs.length === 0) this.refsByKey.delete(checked.key)
     return update(
       dropped,
       metas.length > 0 ? { type: 'leave', key: checked.key, metas } : undefined,
     )
   }
 
-  /** The whole room, for the port's `sync`: O(room), so only once per (re)join. */
-  state(): PresenceState {
+  /**
+   * The whole room from realtime-js's `presenceState()` (`{key: [{...meta, presence_ref}]}`), for
+   * the port's `sync` after a (re)join; the refs held start over from it. O(room), once per join.
+   */
+  resync(room: unknown): MirrorSync {
+    this.refsByKey.clear()
     const state: Record<string, readonly TransportMeta[]> = Object.create(null)
-    for (const [key, held] of this.byKey) state[key] = held.slice()
-    return state
+    const dropped: DroppedEntry[] = []
+    const keys = typeof room === 'object' && room !== null ? Object.keys(room) : []
+    for (const key of keys) {
+      const joined = this.join(key, (room as Record<string, unknown>)[key])
+      dropped.push(...joined.dropped)
+      if (joined.event?.type === 'join') state[key] = joined.event.metas
+    }
+    return { state, dropped }
   }
 
   /** Forgets everything: a new channel starts from an empty presence state. */
   clear(): void {
-    this.byKey.clear()
+    this.refsByKey.clear()
   }
 
   /** Number of keys held. */
   get size(): number {
-    return this.byKey.size
+    return this.refsByKey.size
   }
 
   /** The key, and the entries of a callback when they are a list; what was dropped otherwise. */

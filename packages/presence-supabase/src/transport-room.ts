@@ -271,16 +271,18 @@ export class SupabaseRoom implements TransportRoom {
           },
         ),
       )
-    // Until the sync that follows a (re)join, joins and leaves only bring the mirror up to date:
-    // the port's `sync` carries the result.
+    // Until the sync that follows a (re)join, joins and leaves only reach realtime-js's state: the
+    // port's `sync`, read from it, carries the result.
     if (update.event && !this.awaitingSync && this.status === 'joined')
       this.presenceListeners.emit(update.event)
   }
 
   private onSync(): void {
-    if (!this.awaitingSync) return // a sync after every diff: nothing the join/leave did not say
+    if (!this.awaitingSync || !this.channel) return // after a diff: the join/leave said it all
     this.awaitingSync = false
-    this.presenceListeners.emit({ type: 'sync', state: this.mirror.state() })
+    // Every entry in it came through a join callback, where a malformed one was reported already.
+    const { state } = this.mirror.resync(this.channel.presenceState())
+    this.presenceListeners.emit({ type: 'sync', state })
   }
 
   private onBroadcast(message: unknown): void {
