@@ -105,6 +105,23 @@ describe('roomStore', () => {
     expect(subscribe).toHaveBeenCalledTimes(2)
   })
 
+  it("leaves nothing behind when a member's last listener goes", () => {
+    const { client, store } = setup()
+    cleanup = () => client.destroy()
+    const room = client.enter(ROOM)
+    const on = vi.spyOn(room, 'on')
+    const a = store.subscribeMember(ROOM, 'u-florist', () => {})
+    const b = store.subscribeMember(ROOM, 'u-florist', () => {})
+    const c = store.subscribeMember(ROOM, 'u-caterer', () => {})
+    const attached = on.mock.calls.length
+    expect(attached).toBeGreaterThan(0) // one set of room listeners for every hook of the room
+    a()
+    c()
+    b()
+    store.subscribeMember(ROOM, 'u-florist', () => {})
+    expect(on.mock.calls.length).toBe(2 * attached) // detached when the last went, attached again
+  })
+
   it('keeps the member ids while members only change, and renews them when one joins or leaves', async () => {
     const clock = createFakeClock()
     const hub = createMemoryHub({ clock, presenceLimit: false })
@@ -157,5 +174,41 @@ describe('roomStore', () => {
     release()
     await microtask()
     expect(store.room(ROOM)).toBeUndefined()
+  })
+  it("tells a member's listeners of that member's changes only, and of the room as a whole", async () => {
+    const { client, store, clock, hub } = setup()
+    cleanup = () => client.destroy()
+    const florist = vi.fn()
+    const caterer = vi.fn()
+    const stopFlorist = store.subscribeMember(ROOM, 'u-florist', florist)
+    store.subscribeMember(ROOM, 'u-caterer', caterer)
+    store.hold(ROOM)
+    // Entering the room is a change of the room as a whole: everyone is told.
+    expect(florist).toHaveBeenCalledTimes(1)
+    expect(caterer).toHaveBeenCalledTimes(1)
+    await clock.flush()
+    const other = createPresenceClient({
+      transport: hub.connect('florist'),
+      userId: 'u-florist',
+      clock,
+    })
+    other.enter(ROOM)
+    await clock.flush()
+    const joined = florist.mock.calls.length
+    expect(joined).toBeGreaterThan(1)
+    expect(store.room(ROOM)?.member('u-florist')?.status).toBe('online')
+    other.setStatus('busy')
+    await clock.advance(1_000)
+    expect(florist.mock.calls.length).toBeGreaterThan(joined)
+    expect(store.room(ROOM)?.member('u-florist')?.status).toBe('busy')
+    // Nothing happened to the caterer: not one call since the room was entered.
+    expect(caterer).toHaveBeenCalledTimes(1)
+    stopFlorist()
+    stopFlorist()
+    const calls = florist.mock.calls.length
+    other.setStatus(null)
+    await clock.advance(1_000)
+    expect(florist).toHaveBeenCalledTimes(calls)
+    other.destroy()
   })
 })

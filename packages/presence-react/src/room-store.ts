@@ -5,6 +5,7 @@
  */
 import type {
   EnterOptions,
+  MemberPresence,
   PresenceClient,
   PresenceRoom,
   RoomSnapshot,
@@ -15,6 +16,11 @@ export interface RoomStore {
   room(roomId: string): PresenceRoom | undefined
   /** Calls `listener` after every new snapshot of the room and when the room is entered or left. */
   subscribe(roomId: string, listener: () => void): () => void
+  /**
+   * Calls `listener` when the member `userId` joins, leaves or changes, and when the room is
+   * entered or left: a change to one member wakes that member's readers only, O(1) per change.
+   */
+  subscribeMember(roomId: string, userId: string, listener: () => void): () => void
   /**
    * Enters the room (one reference of the client's ref count); the returned release is idempotent
    * and gives the reference back a microtask later.
@@ -34,7 +40,11 @@ interface MemberIds {
 
 /** The listeners of one room id, attached to whichever room object the client holds for it. */
 interface Channel {
-  readonly listeners: Set<() => void>
+  /**
+   * Listeners by the member they follow; the room's own listeners (told of every snapshot) are
+   * under `ROOM_WIDE`, which no member can have as an id (presence keys are never empty).
+   */
+  readonly listeners: Map<string, Set<() => void>>
   room: PresenceRoom | undefined
   detach: () => void
   /** The ids of the last snapshot read, while no member joined or left since. */
@@ -42,6 +52,7 @@ interface Channel {
 }
 
 const noop = () => {}
+const ROOM_WIDE = ''
 export const NO_IDS: readonly string[] = Object.freeze([])
 /** Ids computed while no channel follows the room (before a component subscribed). */
 const unfollowed = new WeakMap<RoomSnapshot, readonly string[]>()
@@ -64,8 +75,13 @@ export function roomStore(client: PresenceClient): RoomStore {
 function createRoomStore(client: PresenceClient): RoomStore {
   const channels = new Map<string, Channel>()
 
+  const call = (listeners: Set<() => void> | undefined) => {
+    if (listeners) for (const listener of Array.from(listeners)) listener()
+  }
+
+  /** The room changed as a whole: every listener, of the room and of each member. */
   const notify = (channel: Channel) => {
-    for (const listener of Array.from(channel.listeners)) listener()
+    for (const listeners of Array.from(channel.listeners.values())) call(listeners)
   }
 
   function attach(roomId: string, channel: Channel): void {
@@ -77,16 +93,20 @@ function createRoomStore(client: PresenceClient): RoomStore {
       return
     }
     // Only joins and leaves add or remove members (an offline member stays, when retained, and
-    // leaves as `left`). The room emits them before it notifies, so the ids are fresh when read.
-    const forget = () => {
+    // leaves as `left`). The room emits them, with its new snapshot in place, before it notifies,
+    // so the ids are fresh when read and a member's readers see the member as it now is.
+    const changed = (member: MemberPresence) => call(channel.listeners.get(member.userId))
+    const addedOrRemoved = (member: MemberPresence) => {
       channel.ids = undefined
+      changed(member)
     }
     const stops = [
-      room.on('join', forget),
-      room.on('leave', forget),
+      room.on('join', addedOrRemoved),
+      room.on('leave', addedOrRemoved),
+      room.on('update', changed),
       room.subscribe(() => {
         // A room that is left notifies once more as it closes: follow the client to its successor.
-        if (client.room(roomId) === room) notify(channel)
+        if (client.room(roomId) === room) call(channel.listeners.get(ROOM_WIDE))
         else follow(roomId)
       }),
     ]
@@ -104,24 +124,41 @@ function createRoomStore(client: PresenceClient): RoomStore {
     notify(channel)
   }
 
+  /** The channel of `roomId`, attached on first use. */
+  function channelOf(roomId: string): Channel {
+    let channel = channels.get(roomId)
+    if (!channel) {
+      channel = {
+        listeners: new Map(),
+        room: undefined,
+        detach: noop,
+        ids: undefined,
+      }
+      channels.set(roomId, channel)
+      attach(roomId, channel)
+    }
+    return channel
+  }
+
+  /** Adds `listener` under `key` (a member's id, or ROOM_WIDE); the returned function takes it out. */
+  function listen(roomId: string, key: string, listener: () => void): () => void {
+    const channel = channelOf(roomId)
+    const { listeners } = channel
+    const set = listeners.get(key) ?? new Set()
+    listeners.set(key, set.add(listener))
+    return () => {
+      set.delete(listener)
+      if (!set.size && listeners.get(key) === set) listeners.delete(key)
+      if (listeners.size || channels.get(roomId) !== channel) return
+      channel.detach()
+      channels.delete(roomId)
+    }
+  }
+
   return {
     room: (roomId) => client.room(roomId),
-    subscribe(roomId, listener) {
-      let channel = channels.get(roomId)
-      if (!channel) {
-        channel = { listeners: new Set(), room: undefined, detach: noop, ids: undefined }
-        channels.set(roomId, channel)
-        attach(roomId, channel)
-      }
-      const own = channel
-      own.listeners.add(listener)
-      return () => {
-        own.listeners.delete(listener)
-        if (own.listeners.size > 0 || channels.get(roomId) !== own) return
-        own.detach()
-        channels.delete(roomId)
-      }
-    },
+    subscribe: (roomId, listener) => listen(roomId, ROOM_WIDE, listener),
+    subscribeMember: listen,
     memberIds(roomId) {
       const room = client.room(roomId)
       if (!room) return NO_IDS

@@ -3,7 +3,7 @@
  * member). Snapshots share structure, so a member untouched by a change keeps its object and its
  * readers do not re-render; a selection is kept while `isEqual` says it did not change.
  */
-import type { MemberPresence, PresenceRoom, RoomSnapshot } from '@wedsync/presence-core'
+import type { MemberPresence, RoomSnapshot } from '@wedsync/presence-core'
 import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react'
 import { emptySnapshot } from './empty-snapshot.js'
 import { NO_IDS } from './room-store.js'
@@ -79,12 +79,9 @@ export function useMemberIds(roomId: string): readonly string[] {
 
 /**
  * One member of the room, or `undefined` while absent (or the room is not entered). Re-renders only
- * when that member changes: a 1,000-row roster of `useMember` rows re-renders one row per change.
+ * when that member changes, and only that member's readers are told of a change: a 1,000-row
+ * roster of `useMember` rows re-renders one row per change, at the cost of a 10-row one.
  */
 export function useMember(roomId: string, userId: string): MemberPresence | undefined {
-  return useRoomValue(
-    roomId,
-    (room: PresenceRoom | undefined) => room?.getSnapshot().member(userId),
-    undefined,
-  )
+  return useRoomValue(roomId, (room) => room?.getSnapshot().member(userId), undefined, userId)
 }

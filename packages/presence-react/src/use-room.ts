@@ -17,18 +17,23 @@ export function useRoomStore(): RoomStore {
 
 /**
  * `read(room)` as a store value, read again after every snapshot and when the room is entered or
- * left. `read` must return the same value for the same state (the room, a member, a string).
- * The server (and hydration) sees `serverValue`: no room is entered before effects run.
+ * left — or, given `userId`, only when that member changes or the room is entered or left. `read`
+ * must return the same value for the same state (the room, a member, a string). The server (and
+ * hydration) sees `serverValue`: no room is entered before effects run.
  */
 export function useRoomValue<T>(
   roomId: string,
   read: (room: PresenceRoom | undefined) => T,
   serverValue: T,
+  userId?: string,
 ): T {
   const store = useRoomStore()
   const subscribe = useCallback(
-    (listener: () => void) => store.subscribe(roomId, listener),
-    [store, roomId],
+    (listener: () => void) =>
+      userId === undefined
+        ? store.subscribe(roomId, listener)
+        : store.subscribeMember(roomId, userId, listener),
+    [store, roomId, userId],
   )
   return useSyncExternalStore(
     subscribe,
