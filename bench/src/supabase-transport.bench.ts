@@ -8,7 +8,7 @@
  * same cores. Scale through the environment (full scale is the default):
  *   BENCH_SUPABASE_SESSIONS=2000 BENCH_SUPABASE_STORM=1000 BENCH_SUPABASE_MS=30000 pnpm bench supabase-transport
  * A tail on 2 cores shared by server and clients moves from run to run, so the propagation runs in
- * rounds (BENCH_SUPABASE_ROUNDS, default 3), ours and raw in alternating order, and the ratio is
+ * rounds (BENCH_SUPABASE_ROUNDS, default 5), ours and raw in alternating order, and the ratio is
  * of the median p99s. Each round also reports the sessions processes' GC pauses and event-loop delay.
  */
 import type { ChildProcess } from 'node:child_process'
@@ -28,7 +28,7 @@ const DURATION_MS = env('BENCH_SUPABASE_MS', 30_000)
 const STORM = env('BENCH_SUPABASE_STORM', 1_000)
 const PROCESSES = env('BENCH_SUPABASE_PROCESSES', 2)
 /** Rounds of the propagation run, each measuring both kinds (in alternating order). */
-const ROUNDS = env('BENCH_SUPABASE_ROUNDS', 3)
+const ROUNDS = env('BENCH_SUPABASE_ROUNDS', 5)
 const CONCURRENCY = 100
 const BAR_P99_RATIO = 1.1
 const BAR_CPU_RATIO = 5
