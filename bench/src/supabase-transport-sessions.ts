@@ -6,7 +6,12 @@
  * the time another member saw it are read from the same clock. Also opens the joiners of the
  * join storm (raw channels tracking a valid session meta).
  */
-import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
+import {
+  constants,
+  monitorEventLoopDelay,
+  type PerformanceEntry,
+  PerformanceObserver,
+} from 'node:perf_hooks'
 import { createClient, type RealtimeChannel } from '@supabase/supabase-js'
 import { createPresenceClient, type PresenceClient } from '@wedsync/presence-core'
 import { createSupabaseTransport } from '@wedsync/presence-supabase'
@@ -265,7 +270,9 @@ function watchProcess() {
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       pauses.push(entry.duration)
-      const kind = GC_KINDS[(entry.detail as { kind?: number } | undefined)?.kind ?? 0] ?? 'other'
+      // A gc entry's `detail` says its kind (Node ≥ 16; not in every @types/node's PerformanceEntry).
+      const { detail } = entry as PerformanceEntry & { detail?: { kind?: number } }
+      const kind = GC_KINDS[detail?.kind ?? 0] ?? 'other'
       byKind[kind] = (byKind[kind] ?? 0) + entry.duration
     }
   })
