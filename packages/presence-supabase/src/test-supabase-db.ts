@@ -143,6 +143,15 @@ export async function postgresDatabase(
   const url = new URL(ADMIN_URL)
   url.pathname = `/${name}`
   const pool = new pg.Pool({ connectionString: url.toString(), max: 8 })
+  let closing = false
+  // `drop … with (force)` terminates any backend still closing after `pool.end()`: its client then
+  // gets "terminating connection due to administrator command" (57P01) with nobody listening. That
+  // is the drop doing its job; any other error on a client stays uncaught, as without a listener.
+  pool.on('connect', (client) =>
+    client.on('error', (error: Error & { code?: string }) => {
+      if (!(closing && error.code === '57P01')) throw error
+    }),
+  )
   await pool.query(SUPABASE_SHIM_SQL)
   for (const m of supabaseMigrations()) await pool.query(m.sql)
   return {
@@ -171,6 +180,7 @@ export async function postgresDatabase(
       }
     },
     async close() {
+      closing = true
       await pool.end()
       const drop = new pg.Client({ connectionString: ADMIN_URL })
       await drop.connect()
