@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url'
 export const CHILD_ARGS: readonly string[] = [
   '--expose-gc',
   ...process.execArgv.filter((arg) => arg.startsWith('--conditions')),
+  // Extra Node flags for every child, to look inside a run: BENCH_CHILD_ARGS="--trace-gc".
+  ...(process.env.BENCH_CHILD_ARGS?.split(' ').filter(Boolean) ?? []),
   '--import',
   'tsx',
 ]
@@ -21,7 +23,8 @@ export const CHILD_ARGS: readonly string[] = [
 export function forkModule(module: URL, args: readonly string[] = []): ChildProcess {
   return fork(fileURLToPath(module), [...args], {
     execArgv: [...CHILD_ARGS],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // A child's stdout is only the output of BENCH_CHILD_ARGS (such as --trace-gc): sent to stderr.
+    stdio: ['ignore', process.env.BENCH_CHILD_ARGS ? 2 : 'ignore', 'inherit', 'ipc'],
   })
 }
 

@@ -4,6 +4,7 @@
  * scheduler, and keeps ref-counted rooms publishing the session's meta.
  */
 import { EventEmitter } from 'eventemitter3'
+import { createDeadlineTimer } from './deadline-timer.js'
 import { invalidArgument, PresenceError } from './errors.js'
 import { DEFAULT_HEARTBEAT_POLICY, type HeartbeatPolicy } from './heartbeat-policy.js'
 import {
@@ -159,7 +160,8 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     profile: profile ? (check(profileSchema, profile, 'profile') as Profile) : undefined,
     activity: initialActivity ? checkActivity(initialActivity) : undefined,
   })
-  let cancelLocalTimer: (() => void) | undefined
+  /** When the local view next changes by time alone (idle, away, expiries). */
+  const localTimer = createDeadlineTimer(clock, scheduler, () => apply({ type: 'tick' }))
   let destroyed = false
 
   const me = (): SelfPresence => selfPresence(local, clock.now(), policy, host)
@@ -206,15 +208,8 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
   }
 
   function scheduleLocalTimer(): void {
-    cancelLocalTimer?.()
-    cancelLocalTimer = undefined
-    const now = clock.now()
-    const at = nextLocalChangeAt(local, now, policy)
-    if (at !== undefined)
-      cancelLocalTimer = scheduler.schedule(at - now, () => {
-        cancelLocalTimer = undefined
-        apply({ type: 'tick' })
-      })
+    // Input moves the idle deadline later many times a minute: the timer set stays (deadline-timer).
+    localTimer.set(nextLocalChangeAt(local, clock.now(), policy))
   }
 
   function release(roomId: string): void {
@@ -289,7 +284,7 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
       for (const { room } of rooms.values()) room._dispose()
       rooms.clear()
       unsubscribeActivity?.()
-      cancelLocalTimer?.()
+      localTimer.set(undefined)
       emitter.removeAllListeners()
     },
   }

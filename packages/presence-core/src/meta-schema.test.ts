@@ -1,10 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  FAST_FIELD_CHECKS,
   isValidPresenceKey,
   META_LIMITS,
   parseSessionMeta,
   type SessionMeta,
+  sessionMetaSchema,
 } from './meta-schema.js'
 import { sessionMeta } from './test-helpers.js'
 
@@ -240,6 +242,88 @@ describe('parseSessionMeta', () => {
         if (result.ok) expect(parsed(result.meta)).toEqual(result.meta)
       }),
       { numRuns: 1_000 },
+    )
+  })
+})
+
+describe('parseSessionMeta against a previous meta', () => {
+  /** Values near each field's bounds and of the wrong kinds, where a hand check could drift. */
+  const edgy = fc.oneof(
+    fc.anything({ withNullPrototype: true, withBigInt: true }),
+    fc.constantFrom(
+      -1,
+      0,
+      1,
+      1.5,
+      999,
+      1_000,
+      30_000,
+      META_LIMITS.maxLeaseMs,
+      META_LIMITS.maxLeaseMs + 1,
+      Number.MAX_SAFE_INTEGER,
+      2 ** 53,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      -0,
+      '1',
+      null,
+      'online',
+      'idle',
+      'away',
+      'busy',
+      'offline',
+      [],
+      {},
+      { status: 'busy', at: 1 },
+      { status: null, at: 0 },
+      { status: 'away', at: -1 },
+      { status: 'online', at: 1 },
+      { status: 'busy' },
+      { status: 'busy', at: 1, extra: 2 },
+      { status: 'away', at: 1.5 },
+      [{ status: 'busy', at: 1 }],
+    ),
+  )
+
+  it.each(Object.keys(FAST_FIELD_CHECKS))('checks %s by hand exactly as its schema does', (key) => {
+    const schema = sessionMetaSchema.shape[key as keyof typeof sessionMetaSchema.shape]
+    fc.assert(
+      fc.property(edgy, (value) => {
+        const byHand = FAST_FIELD_CHECKS[key]!(value)
+        const bySchema = schema.safeParse(value)
+        expect(typeof byHand !== 'symbol').toBe(bySchema.success)
+        if (bySchema.success) expect(byHand).toEqual(bySchema.data)
+      }),
+      { numRuns: 2_000 },
+    )
+  })
+
+  it('gives what a parse from scratch gives, for metas that differ in any fields', () => {
+    const field = fc.constantFrom(
+      'v',
+      'session',
+      'status',
+      'seq',
+      'lease',
+      'activeAgo',
+      'manual',
+      'custom',
+      'calendar',
+      'activity',
+      'profile',
+    )
+    fc.assert(
+      fc.property(
+        fc.dictionary(field, edgy, { maxKeys: 3 }),
+        fc.dictionary(field, edgy, { maxKeys: 3 }),
+        (before, patch) => {
+          const previous = parseSessionMeta({ ...FULL, ...before })
+          if (!previous.ok) return
+          const input = { ...previous.meta, ...patch }
+          expect(parseSessionMeta(input, previous.meta)).toEqual(parseSessionMeta(input))
+        },
+      ),
+      { numRuns: 2_000 },
     )
   })
 })

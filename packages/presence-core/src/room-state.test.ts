@@ -356,6 +356,23 @@ describe('applyLeave', () => {
     expect(applyLeave(first, 'ana', [null as unknown as TransportMeta], T0).state).toBe(first)
   })
 
+  it("changes nothing on an update's leave: its join already replaced that ref", () => {
+    const first = roomWith({ ana: {} })
+    const updated = join(
+      first,
+      'ana',
+      'ana:r2',
+      meta('ana-s1', { seq: 2, manual: { status: 'busy', at: T0 } }),
+      T0,
+    )
+    expect(updated.changes.updated.map((m) => m.userId)).toEqual(['ana'])
+    const { state, changes, rejected } = leave(updated.state, 'ana', 'ana:r1', T0)
+    expect(state).toBe(updated.state)
+    expect(changes).toEqual({ joined: [], left: [], updated: [] })
+    expect(rejected).toEqual([])
+    expect(state.snapshot.member('ana')?.status).toBe('busy')
+  })
+
   it('makes a member whose last session leaves offline, keeping last seen', () => {
     const first = roomWith({ ana: { activeAgo: 3_000, profile: { name: 'Ana' } }, bo: {} })
     const { state, changes } = leave(first, 'ana', 'ana:r1', T0 + 60_000)

@@ -18,6 +18,7 @@ import {
   receiptSchema,
   recipientsOf,
 } from './broadcast.js'
+import { createDeadlineTimer } from './deadline-timer.js'
 import { PresenceError } from './errors.js'
 import {
   budgetAvailableAt,
@@ -155,9 +156,6 @@ export function createRoom(
   let published: string | undefined
   let awaitingFreshSync = true
   let cancelFlush: (() => void) | undefined
-  let cancelHeartbeat: (() => void) | undefined
-  let cancelExpiry: (() => void) | undefined
-  let expiryAt: number | undefined
   let broadcastCounter = 0
   let disposed = false
 
@@ -190,6 +188,15 @@ export function createRoom(
     }
 
   const notify = () => emitter.emit('change')
+
+  /** The next heartbeat: each publish sets it again. */
+  const heartbeat = createDeadlineTimer(clock, scheduler, () => flush('heartbeat'))
+  /** The room's earliest lease or time-bound status (custom status, calendar window). */
+  const expiry = createDeadlineTimer(
+    clock,
+    scheduler,
+    guarded(() => commit(expireLeases(state, clock.now()))),
+  )
 
   // ── transport events ────────────────────────────────────────────────────────
 
@@ -230,22 +237,8 @@ export function createRoom(
   }
 
   function scheduleExpiry(): void {
-    if (connection !== 'joined') return
-    const at = nextDeadline(state)
-    // A timer already set for no later than `at` stays: when it fires early, expiry finds nothing
-    // due and sets the next one. Every heartbeat heard pushes the room's earliest lease later, so
-    // re-setting the timer each time would make and drop a timer per event.
-    if (at === undefined ? expiryAt === undefined : expiryAt !== undefined && expiryAt <= at) return
-    cancelExpiry?.()
-    expiryAt = at
-    if (at !== undefined)
-      cancelExpiry = scheduler.schedule(
-        at - clock.now(),
-        guarded(() => {
-          expiryAt = cancelExpiry = undefined
-          commit(expireLeases(state, clock.now()))
-        }),
-      )
+    // Every heartbeat heard pushes the room's earliest lease later: the timer set stays.
+    if (connection === 'joined') expiry.set(nextDeadline(state))
   }
 
   // ── publishing ──────────────────────────────────────────────────────────────
@@ -294,35 +287,27 @@ export function createRoom(
     const at = budgetAvailableAt(budget, now, kind, policy)
     if (at > now) {
       // Out of budget: try again when a call frees up; never exceed the transport's limit.
-      const retry = scheduler.schedule(at - now, () => flush(kind))
-      if (kind === 'change') cancelFlush = retry
-      else replaceHeartbeat(retry)
+      if (kind === 'change') cancelFlush = scheduler.schedule(at - now, flushChange)
+      else heartbeat.set(at)
       return
     }
     budget = spendBudget(budget, now, policy)
     published = fingerprint
     if (!meta) {
-      cancelHeartbeat?.()
+      heartbeat.set(undefined)
       transport.untrack().catch(transportFailed('untrack'))
       return
     }
     seq = meta.seq
     transport.track(meta).catch(transportFailed('track'))
-    replaceHeartbeat(
-      scheduler.schedule(heartbeatIntervalFor(roomSize, policy), () => flush('heartbeat')),
-    )
-  }
-
-  function replaceHeartbeat(cancel: () => void): void {
-    cancelHeartbeat?.()
-    cancelHeartbeat = cancel
+    heartbeat.set(now + heartbeatIntervalFor(roomSize, policy))
   }
 
   function stopTimers(): void {
     cancelFlush?.()
-    cancelHeartbeat?.()
-    cancelExpiry?.()
-    cancelFlush = cancelHeartbeat = cancelExpiry = expiryAt = undefined
+    cancelFlush = undefined
+    heartbeat.set(undefined)
+    expiry.set(undefined)
   }
 
   // ── broadcast ───────────────────────────────────────────────────────────────

@@ -40,26 +40,40 @@ export type EntryCheck =
   | { readonly ok: true; readonly meta: TransportMeta }
   | { readonly ok: false; readonly reason: string }
 
-/**
- * One entry of realtime-js's `newPresences`/`leftPresences`: `{...payload, presence_ref}`. Returns
- * the port's `{ref, meta}` with a fresh meta object (the payload as it was tracked), or why not.
- */
-export function checkEntry(entry: unknown): EntryCheck {
+/** The `presence_ref` of one entry of realtime-js's lists, or why the entry is unusable. */
+function refOfEntry(entry: unknown): { readonly ref: string } | { readonly reason: string } {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
-    return { ok: false, reason: 'an entry that is not an object' }
-  const source = entry as Record<string, unknown>
-  const ref = source.presence_ref
+    return { reason: 'an entry that is not an object' }
+  const ref = (entry as Record<string, unknown>).presence_ref
   // An entry with no ref can never be matched by its leave: the ghost of realtime-js 2.100–2.110.8
   // (research §2.4). Storing it would keep a member online forever.
   if (typeof ref !== 'string' || ref.length === 0 || ref.length > MAX_REF_LENGTH)
-    return { ok: false, reason: 'an entry without a valid presence_ref' }
+    return { reason: 'an entry without a valid presence_ref' }
+  return { ref }
+}
+
+/** The payload as it was tracked: a fresh object without the fields realtime-js adds. */
+function metaOfEntry(source: Record<string, unknown>): Record<string, unknown> {
   const meta: Record<string, unknown> = {}
   for (const field of Object.keys(source)) {
     // `__proto__` as an own key (JSON.parse makes one) would set the prototype if assigned.
     if (REF_FIELDS.has(field) || field === '__proto__') continue
     meta[field] = source[field]
   }
-  return { ok: true, meta: { ref, meta } }
+  return meta
+}
+
+/**
+ * One entry of realtime-js's `newPresences`/`leftPresences`: `{...payload, presence_ref}`. Returns
+ * the port's `{ref, meta}` with a fresh meta object (the payload as it was tracked), or why not.
+ */
+export function checkEntry(entry: unknown): EntryCheck {
+  const checked = refOfEntry(entry)
+  if (!('ref' in checked)) return { ok: false, reason: checked.reason }
+  return {
+    ok: true,
+    meta: { ref: checked.ref, meta: metaOfEntry(entry as Record<string, unknown>) },
+  }
 }
 
 export interface MirrorSync {
@@ -106,15 +120,17 @@ export class PresenceMirror {
     const dropped: DroppedEntry[] = checked.dropped
     const metas: TransportMeta[] = []
     for (const entry of checked.list) {
-      const result = checkEntry(entry)
-      if (!result.ok) {
-        dropped.push({ key: checked.key, reason: result.reason })
+      const found = refOfEntry(entry)
+      if (!('ref' in found)) {
+        dropped.push({ key: checked.key, reason: found.reason })
         continue
       }
-      const i = refs.indexOf(result.meta.ref)
+      // A ref not held is not passed on, so its meta is never copied: an update's leave names
+      // the ref its join replaced, in every room of every receiver.
+      const i = refs.indexOf(found.ref)
       if (i < 0) continue
       refs.splice(i, 1)
-      metas.push(result.meta)
+      metas.push({ ref: found.ref, meta: metaOfEntry(entry as Record<string, unknown>) })
     }
     if (refs.length === 0) this.refsByKey.delete(checked.key)
     return update(

@@ -185,6 +185,17 @@ export async function postgresDatabase(
       const drop = new pg.Client({ connectionString: ADMIN_URL })
       await drop.connect()
       try {
+        // `pool.end()` resolves once its clients have sent their goodbye, before their backends
+        // have gone: a forced drop now would terminate them while their clients still read
+        // (57P01 with no listener). Wait for the server to see them go (each look is a round
+        // trip), and only force what is left after that.
+        for (let look = 0; look < 500; look++) {
+          const { rows } = await drop.query(
+            'select count(*)::int as n from pg_stat_activity where datname = $1',
+            [name],
+          )
+          if (rows[0].n === 0) break
+        }
         await drop.query(`drop database if exists "${name}" with (force)`)
       } finally {
         await drop.end()
