@@ -11,9 +11,7 @@ import {
   mostPresent,
 } from './status-policy.js'
 import type { AutomaticStatus, CalendarBusy, MemberPresence, SessionPresence } from './types.js'
-import { compareIds, earliestAfter, sameData, sameItems } from './util.js'
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+import { compareIds, defined, earliestAfter, sameData, sameItems } from './util.js'
 
 /** One session inside a room's state. Times are on the observer's clock. */
 export interface SessionEntry {
@@ -124,21 +122,17 @@ export function aggregateMember(
         Math.abs((lastActiveAt ?? -Infinity) - previous.lastActiveAt) < LAST_ACTIVE_RESOLUTION_MS))
   )
     lastActiveAt = previous.lastActiveAt
-  // Built here, not by `defined`: a member outlives young collections, and an allocation site of
-  // its own lets V8 put such objects straight into the old generation (pretenuring).
-  const member: Mutable<MemberPresence> = {
+  const member: MemberPresence = defined({
     userId,
     status,
+    manualStatus: manual,
+    customStatus: isCustomStatusActive(custom, now) ? custom : undefined,
+    calendar,
+    activity: recent?.meta.activity,
+    profile,
+    lastActiveAt,
     sessions: !online ? NO_SESSIONS : sameItems(sessions, before) ? before : sessions,
-  }
-  if (manual !== undefined) member.manualStatus = manual
-  const customStatus = isCustomStatusActive(custom, now) ? custom : undefined
-  if (customStatus !== undefined) member.customStatus = customStatus
-  if (calendar !== undefined) member.calendar = calendar
-  const activity = recent?.meta.activity
-  if (activity !== undefined) member.activity = activity
-  if (profile !== undefined) member.profile = profile
-  if (lastActiveAt !== undefined) member.lastActiveAt = lastActiveAt
+  })
   return previous && sameMember(previous, member) ? previous : member
 }
 

@@ -161,7 +161,7 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     activity: initialActivity ? checkActivity(initialActivity) : undefined,
   })
   /** When the local view next changes by time alone (idle, away, expiries). */
-  const localTimer = createDeadlineTimer(clock, scheduler, () => apply({ type: 'tick' }))
+  const setLocalTimer = createDeadlineTimer(clock, scheduler, () => apply({ type: 'tick' }))
   let destroyed = false
 
   const me = (): SelfPresence => selfPresence(local, clock.now(), policy, host)
@@ -209,7 +209,7 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
 
   function scheduleLocalTimer(): void {
     // Input moves the idle deadline later many times a minute: the timer set stays (deadline-timer).
-    localTimer.set(nextLocalChangeAt(local, clock.now(), policy))
+    setLocalTimer(nextLocalChangeAt(local, clock.now(), policy))
   }
 
   function release(roomId: string): void {
@@ -284,7 +284,7 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
       for (const { room } of rooms.values()) room._dispose()
       rooms.clear()
       unsubscribeActivity?.()
-      localTimer.set(undefined)
+      setLocalTimer(undefined)
       emitter.removeAllListeners()
     },
   }

@@ -7,12 +7,8 @@
  */
 import type { Clock, Scheduler } from './ports.js'
 
-export interface DeadlineTimer {
-  /** Runs the task at `at` (on the clock) instead of any earlier setting; undefined: never. */
-  set(at: number | undefined): void
-  /** When the task is due, if it is. */
-  readonly at: number | undefined
-}
+/** Runs the task at `at` (on the clock) instead of any earlier setting; undefined: never. */
+export type DeadlineTimer = (at: number | undefined) => void
 
 export function createDeadlineTimer(
   clock: Clock,
@@ -20,7 +16,7 @@ export function createDeadlineTimer(
   task: () => void,
 ): DeadlineTimer {
   let due: number | undefined
-  /** When the timer that is set fires, and how to cancel it. */
+  /** When the timer that is set fires. */
   let firesAt: number | undefined
   let cancel: (() => void) | undefined
 
@@ -30,7 +26,7 @@ export function createDeadlineTimer(
   }
 
   function fire(): void {
-    firesAt = cancel = undefined
+    firesAt = undefined
     if (due === undefined) return
     if (clock.now() < due) arm(due)
     else {
@@ -39,16 +35,11 @@ export function createDeadlineTimer(
     }
   }
 
-  return {
-    set(at) {
-      due = at
-      if (firesAt !== undefined && at !== undefined && firesAt <= at) return
-      cancel?.()
-      firesAt = cancel = undefined
-      if (at !== undefined) arm(at)
-    },
-    get at() {
-      return due
-    },
+  return (at) => {
+    due = at
+    if (firesAt !== undefined && at !== undefined && firesAt <= at) return
+    cancel?.()
+    firesAt = undefined
+    if (at !== undefined) arm(at)
   }
 }

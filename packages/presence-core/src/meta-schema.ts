@@ -164,31 +164,6 @@ function clean(key: string, value: unknown): unknown {
   return key === 'calendar' || key === 'profile' ? sanitizeShown(value as object) : value
 }
 
-const isInteger = (n: unknown, min: number, max = Infinity): n is number =>
-  typeof n === 'number' && Number.isSafeInteger(n) && n >= min && n <= max
-const INVALID: unique symbol = Symbol('invalid')
-
-/**
- * The fields a publish changes every time (`seq`, a manual status, how long ago the session was
- * active, a status), checked by hand: the same rules as their schemas, without zod's result
- * objects. Every receiver runs them for every meta it hears. The meta-schema tests hold each to
- * its schema.
- */
-export const FAST_FIELD_CHECKS: Readonly<Record<string, (value: unknown) => unknown>> = {
-  seq: (v) => (isInteger(v, 0) ? v : INVALID),
-  activeAgo: (v) => (v === undefined || isInteger(v, 0) ? v : INVALID),
-  lease: (v) => (isInteger(v, META_LIMITS.minLeaseMs, META_LIMITS.maxLeaseMs) ? v : INVALID),
-  status: (v) => (v === 'online' || v === 'idle' || v === 'away' ? v : INVALID),
-  manual(v) {
-    if (v === undefined) return v
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return INVALID
-    const { status, at } = v as Record<string, unknown>
-    return (status === 'busy' || status === 'away' || status === null) && isInteger(at, 0)
-      ? { status, at }
-      : INVALID
-  },
-}
-
 /**
  * `input` checked field by field against `previous`, a meta that passed before: a field that is
  * the same data as there is that field (valid, and sanitized to itself); any other goes through
@@ -200,12 +175,8 @@ function parseAgainst(input: unknown, previous: Readonly<Record<string, unknown>
   const meta: Record<string, unknown> = {}
   for (const key in shape) {
     let value = (input as Record<string, unknown>)[key]
-    const fast = FAST_FIELD_CHECKS[key]
     if (sameData(value, previous[key])) value = previous[key]
-    else if (fast) {
-      value = fast(value)
-      if (value === INVALID) return undefined
-    } else {
+    else {
       const result = shape[key as keyof typeof shape].safeParse(value)
       if (!result.success) return undefined
       value = clean(key, result.data)

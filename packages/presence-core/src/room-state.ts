@@ -56,13 +56,9 @@ export interface RoomUpdate {
   readonly rejected: readonly RejectedMeta[]
 }
 
-const NONE: readonly SessionEntry[] = []
-const NO_CHANGES: RoomChange = Object.freeze({
-  joined: Object.freeze([]),
-  left: Object.freeze([]),
-  updated: Object.freeze([]),
-})
-const NO_REJECTS: readonly RejectedMeta[] = Object.freeze([])
+/** One frozen empty list for every "none" a state hands out: no caller can add to it. */
+const NONE: readonly never[] = Object.freeze([])
+const NO_CHANGES: RoomChange = Object.freeze({ joined: NONE, left: NONE, updated: NONE })
 
 /** What a transport sent as a list, or an empty list when it sent something else. */
 const listOf = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : NONE)
@@ -141,14 +137,6 @@ function withRef(entries: readonly SessionEntry[], ref: string | undefined) {
   return entries.find((entry) => entry.ref === ref)
 }
 
-const copyCounts = (c: Readonly<Record<Status, number>>): Record<Status, number> => ({
-  online: c.online,
-  idle: c.idle,
-  away: c.away,
-  busy: c.busy,
-  offline: c.offline,
-})
-
 /** Keeps one entry per session: the highest seq wins, then the larger ref (order-independent). */
 function upsertBySession(
   entries: readonly SessionEntry[],
@@ -156,12 +144,10 @@ function upsertBySession(
 ): readonly SessionEntry[] {
   const { seq, session } = incoming.meta
   const i = entries.findIndex((entry) => entry.meta.session === session)
-  if (i < 0) return entries.length === 0 ? [incoming] : entries.concat(incoming)
+  if (i < 0) return entries.concat(incoming)
   const current = entries[i]!
   if (seq < current.meta.seq || (seq === current.meta.seq && incoming.ref <= current.ref))
     return entries
-  // One session per member is the common case: a literal (see _finish) rather than a copy.
-  if (entries.length === 1) return [incoming]
   const next = entries.slice()
   next[i] = incoming
   return next
@@ -280,7 +266,7 @@ class Batch {
     this._changed = true
     const from = previous?.status
     if (from !== member.status || !kept) {
-      this._counts ??= copyCounts(this._base.snapshot.counts)
+      this._counts ??= { ...this._base.snapshot.counts }
       if (from) this._counts[from]--
       if (kept) this._counts[member.status]++
     }
@@ -291,11 +277,10 @@ class Batch {
   _finish(): RoomUpdate {
     const { _base: base, _held: held, _expired: expired, _changed: changed } = this
     const { snapshot } = base
-    // A literal, not a spread: objects that outlive young collections are best made at sites of
-    // their own, which V8 can then allocate straight into the old generation (pretenuring).
-    const state: RoomState =
+    const state =
       changed || held !== base._held || expired !== base._expired
         ? {
+            ...base,
             snapshot: changed
               ? new Snapshot(
                   snapshot.roomId,
@@ -306,8 +291,6 @@ class Batch {
               : snapshot,
             _held: held,
             _expired: expired,
-            _queue: base._queue,
-            _options: base._options,
           }
         : base
     return { state, changes: this._changes, rejected: this._rejected }
@@ -336,14 +319,13 @@ export function applyLeave(
   const refs = listOf(metas).map(refOf)
   const held = state._held.get(key)
   const before = held?._entries ?? NONE
-  const leaving = (ref: string | undefined) =>
-    ref !== undefined && (state._expired.has(ref) || withRef(before, ref) !== undefined)
+  const live = before.filter((e) => !refs.includes(e.ref))
   // Most leaves change nothing: an update's leave names the ref its join already replaced.
-  if (!refs.some(leaving)) return { state, changes: NO_CHANGES, rejected: NO_REJECTS }
+  if (live.length === before.length && !refs.some((ref) => ref && state._expired.has(ref)))
+    return { state, changes: NO_CHANGES, rejected: NONE }
   const batch = new Batch(state, now)
   // An expired ref is no longer held: its leave only means it need not be remembered.
   for (const ref of refs) if (ref !== undefined) batch._expired = batch._expired.delete(ref)
-  const live = before.filter((e) => !refs.includes(e.ref))
   if (live.length < before.length) batch._commit(key, held, live)
   return batch._finish()
 }

@@ -190,9 +190,9 @@ export function createRoom(
   const notify = () => emitter.emit('change')
 
   /** The next heartbeat: each publish sets it again. */
-  const heartbeat = createDeadlineTimer(clock, scheduler, () => flush('heartbeat'))
+  const setHeartbeat = createDeadlineTimer(clock, scheduler, () => flush('heartbeat'))
   /** The room's earliest lease or time-bound status (custom status, calendar window). */
-  const expiry = createDeadlineTimer(
+  const setExpiry = createDeadlineTimer(
     clock,
     scheduler,
     guarded(() => commit(expireLeases(state, clock.now()))),
@@ -238,7 +238,7 @@ export function createRoom(
 
   function scheduleExpiry(): void {
     // Every heartbeat heard pushes the room's earliest lease later: the timer set stays.
-    if (connection === 'joined') expiry.set(nextDeadline(state))
+    if (connection === 'joined') setExpiry(nextDeadline(state))
   }
 
   // ── publishing ──────────────────────────────────────────────────────────────
@@ -288,26 +288,26 @@ export function createRoom(
     if (at > now) {
       // Out of budget: try again when a call frees up; never exceed the transport's limit.
       if (kind === 'change') cancelFlush = scheduler.schedule(at - now, flushChange)
-      else heartbeat.set(at)
+      else setHeartbeat(at)
       return
     }
     budget = spendBudget(budget, now, policy)
     published = fingerprint
     if (!meta) {
-      heartbeat.set(undefined)
+      setHeartbeat(undefined)
       transport.untrack().catch(transportFailed('untrack'))
       return
     }
     seq = meta.seq
     transport.track(meta).catch(transportFailed('track'))
-    heartbeat.set(now + heartbeatIntervalFor(roomSize, policy))
+    setHeartbeat(now + heartbeatIntervalFor(roomSize, policy))
   }
 
   function stopTimers(): void {
     cancelFlush?.()
     cancelFlush = undefined
-    heartbeat.set(undefined)
-    expiry.set(undefined)
+    setHeartbeat(undefined)
+    setExpiry(undefined)
   }
 
   // ── broadcast ───────────────────────────────────────────────────────────────

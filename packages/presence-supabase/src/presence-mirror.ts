@@ -125,8 +125,8 @@ export class PresenceMirror {
         dropped.push({ key: checked.key, reason: found.reason })
         continue
       }
-      // A ref not held is not passed on, so its meta is never copied: an update's leave names
-      // the ref its join replaced, in every room of every receiver.
+      // A ref not held (left already, or from before this channel's last sync) is not passed on,
+      // so its meta is never copied.
       const i = refs.indexOf(found.ref)
       if (i < 0) continue
       refs.splice(i, 1)
