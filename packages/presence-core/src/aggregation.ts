@@ -11,7 +11,7 @@ import {
   mostPresent,
 } from './status-policy.js'
 import type { AutomaticStatus, CalendarBusy, MemberPresence, SessionPresence } from './types.js'
-import { compareIds, defined, earliestAfter, sameData, sameItems } from './util.js'
+import { compareIds, defined, earliestAfter, NONE, sameData, sameItems } from './util.js'
 
 /** One session inside a room's state. Times are on the observer's clock. */
 export interface SessionEntry {
@@ -56,9 +56,6 @@ export function latestCustom(entries: readonly SessionEntry[]) {
 
 const bySession = (a: SessionEntry, b: SessionEntry) => compareIds(a.meta.session, b.meta.session)
 
-/** A member without sessions has this list: one frozen empty array for all of them. */
-const NO_SESSIONS: readonly SessionPresence[] = Object.freeze([])
-
 /**
  * The member for `userId` from their live sessions. `previous` keeps offline members' last-known
  * details and keeps `lastActiveAt` steady against network jitter; when nothing a person sees has
@@ -84,7 +81,7 @@ export function aggregateMember(
   let profile = online ? undefined : previous?.profile
   let profileAt = -Infinity
   // Each session's part of `previous` is kept when it looks the same, and the whole list when all do.
-  const before = previous?.sessions ?? NO_SESSIONS
+  const before = previous?.sessions ?? NONE
   const sorted = entries.length > 1 ? [...entries].sort(bySession) : entries
   const sessions = sorted.map((entry, i): SessionPresence => {
     const { meta, heardAt } = entry
@@ -131,7 +128,7 @@ export function aggregateMember(
     activity: recent?.meta.activity,
     profile,
     lastActiveAt,
-    sessions: !online ? NO_SESSIONS : sameItems(sessions, before) ? before : sessions,
+    sessions: !online ? NONE : sameItems(sessions, before) ? before : sessions,
   })
   return previous && sameMember(previous, member) ? previous : member
 }

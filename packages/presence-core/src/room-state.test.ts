@@ -11,6 +11,7 @@ import {
   createRoomState,
   expireLeases,
   nextDeadline,
+  presentCount,
   type RoomState,
   type RoomStateOptions,
   type RoomUpdate,
@@ -84,6 +85,28 @@ describe('createRoomState', () => {
     expect(state.snapshot.toArray()).toEqual([])
     expect(nextDeadline(state)).toBeUndefined()
     expect(expireLeases(state, T0).state).toBe(state)
+  })
+})
+
+describe('counts', () => {
+  it('are one frozen object per snapshot, made when first read, and match presentCount', () => {
+    let state = applySync(
+      createRoomState(ROOM),
+      presenceState({ ana: [['r1', meta('a1')]], bo: [['r2', meta('b1', { status: 'idle' })]] }),
+      T0,
+    ).state
+    const first = state.snapshot.counts
+    expect(state.snapshot.counts).toBe(first)
+    expect(Object.isFrozen(first)).toBe(true)
+    expect(presentCount(state)).toBe(2)
+    // A leave makes a new snapshot; the earlier snapshot keeps its counts.
+    state = applyLeave(state, 'bo', [transportMeta('r2', meta('b1'))], T0).state
+    expect(state.snapshot.counts).toEqual({ online: 1, idle: 0, away: 0, busy: 0, offline: 1 })
+    expect(first).toEqual({ online: 1, idle: 1, away: 0, busy: 0, offline: 0 })
+    expect(presentCount(state)).toBe(1)
+    expect(() => {
+      ;(state.snapshot.counts as Record<string, number>).online = 9
+    }).toThrow(TypeError)
   })
 })
 

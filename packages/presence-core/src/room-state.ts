@@ -10,7 +10,7 @@ import { isValidPresenceKey, parseSessionMeta, type SessionMeta } from './meta-s
 import { PersistentMap } from './persistent-map.js'
 import type { PresenceEvent, PresenceState, TransportMeta } from './ports.js'
 import type { MemberPresence, RoomChange, RoomSnapshot, Status } from './types.js'
-import { compareIds, sameItems } from './util.js'
+import { compareIds, NONE, sameItems } from './util.js'
 
 export interface RoomStateOptions {
   /** Keep members whose sessions all left, as `offline` with their last-seen time. Default true. */
@@ -56,33 +56,59 @@ export interface RoomUpdate {
   readonly rejected: readonly RejectedMeta[]
 }
 
-/** One frozen empty list for every "none" a state hands out: no caller can add to it. */
-const NONE: readonly never[] = Object.freeze([])
 const NO_CHANGES: RoomChange = Object.freeze({ joined: NONE, left: NONE, updated: NONE })
+
+/** A fresh copy of a snapshot's counts, without making its `counts` object. */
+const countsOf = (snapshot: Snapshot): Counts => ({
+  online: snapshot._online,
+  idle: snapshot._idle,
+  away: snapshot._away,
+  busy: snapshot._busy,
+  offline: snapshot._offline,
+})
 
 /** What a transport sent as a list, or an empty list when it sent something else. */
 const listOf = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : NONE)
 
-/** What UIs read of one state: its members come from the map the state had when it was made. */
+type Counts = Record<Status, number>
+
+/**
+ * What UIs read of one state: its members come from the map the state had when it was made. The
+ * counts are kept as five numbers and made into an object on first read: a state lives until the
+ * room's next change, often past a young-generation collection, and most are never asked.
+ */
 class Snapshot implements RoomSnapshot {
   declare readonly roomId: string
   declare readonly version: number
-  declare readonly counts: Readonly<Record<Status, number>>
   declare readonly size: number
   declare readonly _held: PersistentMap<Held>
+  declare readonly _online: number
+  declare readonly _idle: number
+  declare readonly _away: number
+  declare readonly _busy: number
+  declare readonly _offline: number
+  declare _counts: Readonly<Counts> | undefined
   declare _sorted: readonly MemberPresence[] | undefined
 
   constructor(
     roomId: string,
     version: number,
     held: PersistentMap<Held>,
-    counts: Readonly<Record<Status, number>>,
+    counts: Readonly<Counts>,
   ) {
     this.roomId = roomId
     this.version = version
-    this.counts = counts
     this.size = held.size
     this._held = held
+    this._online = counts.online
+    this._idle = counts.idle
+    this._away = counts.away
+    this._busy = counts.busy
+    this._offline = counts.offline
+  }
+
+  get counts(): Readonly<Counts> {
+    return (this._counts ??= Object.freeze(countsOf(this)))
   }
 
   member(userId: string): MemberPresence | undefined {
@@ -102,10 +128,9 @@ class Snapshot implements RoomSnapshot {
   }
 
   toArray(): readonly MemberPresence[] {
-    this._sorted ??= Object.freeze(
+    return (this._sorted ??= Object.freeze(
       Array.from(this.values()).sort((a, b) => compareIds(a.userId, b.userId)),
-    )
-    return this._sorted
+    ))
   }
 }
 
@@ -120,6 +145,10 @@ export function createRoomState(roomId: string, options: RoomStateOptions = {}):
     _options: options,
   }
 }
+
+/** Members present (not offline): what sizes the heartbeat, read without making `counts`. */
+export const presentCount = (state: RoomState) =>
+  state.snapshot.size - (state.snapshot as Snapshot)._offline
 
 /** The live sessions of `key` (the client reads them to adopt its own settings). */
 export function sessionsOf(state: RoomState, key: string): readonly SessionEntry[] {
@@ -160,7 +189,7 @@ class Batch {
   /** Whether a member changed: the snapshot is then a new one. */
   declare _changed: boolean
   /** The new counts, once a member's status changed (an update within a status keeps them). */
-  declare _counts: Record<Status, number> | undefined
+  declare _counts: Counts | undefined
   declare readonly _changes: Record<keyof RoomChange, MemberPresence[]>
   declare readonly _rejected: RejectedMeta[]
   declare readonly _base: RoomState
@@ -266,7 +295,7 @@ class Batch {
     this._changed = true
     const from = previous?.status
     if (from !== member.status || !kept) {
-      this._counts ??= { ...this._base.snapshot.counts }
+      this._counts ??= countsOf(this._base.snapshot as Snapshot)
       if (from) this._counts[from]--
       if (kept) this._counts[member.status]++
     }
@@ -286,7 +315,7 @@ class Batch {
                   snapshot.roomId,
                   snapshot.version + 1,
                   held,
-                  this._counts ?? snapshot.counts,
+                  this._counts ?? countsOf(snapshot as Snapshot),
                 )
               : snapshot,
             _held: held,

@@ -44,6 +44,7 @@ import {
   createRoomState,
   expireLeases,
   nextDeadline,
+  presentCount,
   type RoomState,
   type RoomStateOptions,
   type RoomUpdate,
@@ -272,8 +273,7 @@ export function createRoom(
     const now = clock.now()
     const hidden = host._isHidden()
     if (hidden && published === undefined) return
-    const { size, counts } = state.snapshot
-    const roomSize = Math.max(1, size - counts.offline)
+    const roomSize = Math.max(1, presentCount(state))
     const meta = hidden
       ? undefined
       : host._metaFor({

@@ -3,6 +3,9 @@
  * "the next instant".
  */
 
+/** One frozen empty list for every "none" the pure modules hand out: no caller can add to it. */
+export const NONE: readonly never[] = Object.freeze([])
+
 /** `T` with its possibly-undefined properties made optional, and never undefined. */
 export type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
   [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>
