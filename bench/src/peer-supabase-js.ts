@@ -7,7 +7,7 @@ import { createRequire } from 'node:module'
 import { Presence, type PresenceDiff } from '@supabase/phoenix'
 import type { SessionMeta } from '@wedsync/presence-core'
 import { clock } from './harness.js'
-import { Members, type Peer, type Published, publish, userId } from './room-fixture.js'
+import { Members, type Peer, type Published, publish, type Room, userId } from './room-fixture.js'
 
 type PhoenixMeta = { phx_ref: string; phx_ref_prev?: string } & SessionMeta
 type PhoenixState = Record<string, { metas: PhoenixMeta[] }>
@@ -80,41 +80,7 @@ const STORM_SAMPLE = Math.max(1, Math.floor(Number(process.env.BENCH_STORM_SAMPL
 
 export const supabaseWay: Peer = {
   name: 'supabase-js way',
-  room(size) {
-    const members = new Members(2 * size)
-    const channel = new Channel()
-    const full: PhoenixState = {}
-    for (let m = 0; m < size; m++) full[userId(m)] = { metas: [phoenixMeta(members.get(m))] }
-    channel.state = Presence.syncState({}, full, noop, noop) as PhoenixState
-    const timed = (diff: PhoenixDiff) => {
-      const start = clock()
-      channel.receive(diff)
-      return clock() - start
-    }
-    return {
-      join(m) {
-        const [, after] = members.next(m)
-        return timed({ joins: { [userId(m)]: { metas: [phoenixMeta(after)] } }, leaves: {} })
-      },
-      leave(m) {
-        return timed({
-          joins: {},
-          leaves: { [userId(m)]: { metas: [phoenixMeta(members.get(m))] } },
-        })
-      },
-      update(m) {
-        const [before, after] = members.next(m)
-        const key = userId(m)
-        // Realtime sends an update as one diff: the new meta (with phx_ref_prev) and the old one.
-        return timed({
-          joins: { [key]: { metas: [phoenixMeta(after, before)] } },
-          leaves: { [key]: { metas: [phoenixMeta(before)] } },
-        })
-      },
-      size: () => Object.keys(PresenceAdapter.transformState(channel.state)).length,
-      dispose() {},
-    }
-  },
+  room: (size) => channelRoom(size, true),
   storm(size) {
     const diffs = Array.from({ length: size }, (_, m) => ({
       joins: { [userId(m)]: { metas: [phoenixMeta(publish(m, 1))] } },
@@ -147,6 +113,55 @@ export const supabaseWay: Peer = {
       : `presenceState() timed at every ${STORM_SAMPLE}th join and counted for the ${STORM_SAMPLE} ` +
         'joins around it (its cost grows linearly with the room); BENCH_STORM_SAMPLE=1 times ' +
         'every copy (several minutes)',
+}
+
+/**
+ * A room of one channel. `readsState`: the app reads (and keeps) `presenceState()` on every `sync`,
+ * the supabase-js way; without it, what realtime-js keeps whatever the app does.
+ */
+function channelRoom(size: number, readsState: boolean): Room {
+  const members = new Members(2 * size)
+  const channel = new Channel()
+  const full: PhoenixState = {}
+  for (let m = 0; m < size; m++) full[userId(m)] = { metas: [phoenixMeta(members.get(m))] }
+  channel.state = Presence.syncState({}, full, noop, noop) as PhoenixState
+  const timed = (diff: PhoenixDiff) => {
+    const start = clock()
+    if (readsState) channel.receive(diff)
+    else channel.apply(diff)
+    return clock() - start
+  }
+  return {
+    join(m) {
+      const [, after] = members.next(m)
+      return timed({ joins: { [userId(m)]: { metas: [phoenixMeta(after)] } }, leaves: {} })
+    },
+    leave(m) {
+      return timed({
+        joins: {},
+        leaves: { [userId(m)]: { metas: [phoenixMeta(members.get(m))] } },
+      })
+    },
+    update(m) {
+      const [before, after] = members.next(m)
+      const key = userId(m)
+      // Realtime sends an update as one diff: the new meta (with phx_ref_prev) and the old one.
+      return timed({
+        joins: { [key]: { metas: [phoenixMeta(after, before)] } },
+        leaves: { [key]: { metas: [phoenixMeta(before)] } },
+      })
+    },
+    size: () => Object.keys(PresenceAdapter.transformState(channel.state)).length,
+    dispose() {},
+  }
+}
+
+/** What realtime-js itself keeps per presence_diff: every Supabase presence client, ours included, pays this. */
+export const realtimeJsState: Peer = {
+  name: 'realtime-js state',
+  room: (size) => channelRoom(size, false),
+  storm: () => 0n,
+  stormRuns: { repeats: 0, warmups: 0 },
 }
 
 function noop(): void {}

@@ -108,7 +108,8 @@ class Snapshot implements RoomSnapshot {
   }
 
   get counts(): Readonly<Counts> {
-    return (this._counts ??= Object.freeze(countsOf(this)))
+    this._counts ??= Object.freeze(countsOf(this))
+    return this._counts
   }
 
   member(userId: string): MemberPresence | undefined {
@@ -128,9 +129,10 @@ class Snapshot implements RoomSnapshot {
   }
 
   toArray(): readonly MemberPresence[] {
-    return (this._sorted ??= Object.freeze(
+    this._sorted ??= Object.freeze(
       Array.from(this.values()).sort((a, b) => compareIds(a.userId, b.userId)),
-    ))
+    )
+    return this._sorted
   }
 }
 
