@@ -11,7 +11,6 @@ import {
   createRoomState,
   expireLeases,
   nextDeadline,
-  presentCount,
   type RoomState,
   type RoomStateOptions,
   type RoomUpdate,
@@ -89,7 +88,7 @@ describe('createRoomState', () => {
 })
 
 describe('counts', () => {
-  it('are one frozen object per snapshot, made when first read, and match presentCount', () => {
+  it('are frozen, and a snapshot keeps its own when a later one changes them', () => {
     let state = applySync(
       createRoomState(ROOM),
       presenceState({ ana: [['r1', meta('a1')]], bo: [['r2', meta('b1', { status: 'idle' })]] }),
@@ -98,15 +97,23 @@ describe('counts', () => {
     const first = state.snapshot.counts
     expect(state.snapshot.counts).toBe(first)
     expect(Object.isFrozen(first)).toBe(true)
-    expect(presentCount(state)).toBe(2)
     // A leave makes a new snapshot; the earlier snapshot keeps its counts.
     state = applyLeave(state, 'bo', [transportMeta('r2', meta('b1'))], T0).state
     expect(state.snapshot.counts).toEqual({ online: 1, idle: 0, away: 0, busy: 0, offline: 1 })
     expect(first).toEqual({ online: 1, idle: 1, away: 0, busy: 0, offline: 0 })
-    expect(presentCount(state)).toBe(1)
     expect(() => {
       ;(state.snapshot.counts as Record<string, number>).online = 9
     }).toThrow(TypeError)
+    // A change within a status makes a new snapshot that shares the counts it had.
+    const before = state.snapshot
+    state = applyJoin(
+      state,
+      'ana',
+      [transportMeta('r9', meta('a1', { activity: TIMELINE }))],
+      T0,
+    ).state
+    expect(state.snapshot.version).toBe(before.version + 1)
+    expect(state.snapshot.counts).toBe(before.counts)
   })
 })
 

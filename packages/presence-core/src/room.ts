@@ -44,7 +44,6 @@ import {
   createRoomState,
   expireLeases,
   nextDeadline,
-  presentCount,
   type RoomState,
   type RoomStateOptions,
   type RoomUpdate,
@@ -273,7 +272,8 @@ export function createRoom(
     const now = clock.now()
     const hidden = host._isHidden()
     if (hidden && published === undefined) return
-    const roomSize = Math.max(1, presentCount(state))
+    const { size, counts } = state.snapshot
+    const roomSize = Math.max(1, size - counts.offline)
     const meta = hidden
       ? undefined
       : host._metaFor({
