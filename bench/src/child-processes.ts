@@ -19,12 +19,24 @@ export const CHILD_ARGS: readonly string[] = [
   'tsx',
 ]
 
-/** Forks `module` (a URL next to the caller) with stdout ignored and IPC on. */
-export function forkModule(module: URL, args: readonly string[] = []): ChildProcess {
+export interface ForkOptions {
+  /** Node flags for this child, before CHILD_ARGS. */
+  readonly flags?: readonly string[]
+  /** Hand the child's stdout (the output of its flags, such as --trace-gc-nvp) to the caller. */
+  readonly pipeStdout?: boolean
+}
+
+/** Forks `module` (a URL next to the caller) with IPC on; stdout ignored unless asked for. */
+export function forkModule(
+  module: URL,
+  args: readonly string[] = [],
+  { flags = [], pipeStdout = false }: ForkOptions = {},
+): ChildProcess {
+  // Otherwise a child's stdout is only the output of BENCH_CHILD_ARGS (such as --trace-gc): sent to stderr.
+  const stdout = pipeStdout ? 'pipe' : process.env.BENCH_CHILD_ARGS ? 2 : 'ignore'
   return fork(fileURLToPath(module), [...args], {
-    execArgv: [...CHILD_ARGS],
-    // A child's stdout is only the output of BENCH_CHILD_ARGS (such as --trace-gc): sent to stderr.
-    stdio: ['ignore', process.env.BENCH_CHILD_ARGS ? 2 : 'ignore', 'inherit', 'ipc'],
+    execArgv: [...flags, ...CHILD_ARGS],
+    stdio: ['ignore', stdout, 'inherit', 'ipc'],
   })
 }
 

@@ -157,11 +157,9 @@ function channelRoom(size: number, readsState: boolean): Room {
 }
 
 /** What realtime-js itself keeps per presence_diff: every Supabase presence client, ours included, pays this. */
-export const realtimeJsState: Peer = {
+export const realtimeJsState: Pick<Peer, 'name' | 'room'> = {
   name: 'realtime-js state',
   room: (size) => channelRoom(size, false),
-  storm: () => 0n,
-  stormRuns: { repeats: 0, warmups: 0 },
 }
 
 function noop(): void {}

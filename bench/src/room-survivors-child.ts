@@ -11,6 +11,9 @@ import { ours } from './peer-ours.js'
 import { realtimeJsState, supabaseWay } from './peer-supabase-js.js'
 import { Members, type Peer, type Room } from './room-fixture.js'
 
+/** What this child needs of a peer: its rooms. */
+type RoomMaker = Pick<Peer, 'room'>
+
 export interface SurvivorsReport {
   readonly type: 'done'
   /** Scavenges before the window (setup) and in it: the parent reads the lines after the first. */
@@ -20,8 +23,7 @@ export interface SurvivorsReport {
 }
 
 /** The fixture alone: publishing each member's next meta, which every peer's update also does. */
-const fixtureOnly: Peer = {
-  name: 'fixture',
+const fixtureOnly: RoomMaker = {
   room(size) {
     const members = new Members(2 * size)
     return {
@@ -35,8 +37,6 @@ const fixtureOnly: Peer = {
       dispose() {},
     }
   },
-  storm: () => 0n,
-  stormRuns: { repeats: 0, warmups: 0 },
 }
 
 const PEERS = {
@@ -45,11 +45,11 @@ const PEERS = {
   ours,
   'realtime-js': realtimeJsState,
   'supabase-js': supabaseWay,
-} satisfies Record<string, Peer>
+} satisfies Record<string, RoomMaker>
 export type PeerName = keyof typeof PEERS
 
 const [name, roomsArg, roomSizeArg, cyclesArg] = process.argv.slice(2)
-const peer: Peer | undefined = PEERS[name as PeerName]
+const peer: RoomMaker | undefined = PEERS[name as PeerName]
 if (!peer) throw new Error(`unknown peer ${name}`)
 const rooms = Number(roomsArg)
 const roomSize = Number(roomSizeArg)

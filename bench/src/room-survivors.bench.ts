@@ -11,9 +11,7 @@
  * what the fixture alone keeps (each member's next meta) taken off. Deterministic in what it
  * counts: V8 promotes what is live, whatever the machine's speed.
  */
-import { fork } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
-import { CHILD_ARGS } from './child-processes.js'
+import { forkModule } from './child-processes.js'
 import { formatRatio, printTable, writeResults } from './harness.js'
 import type { PeerName, SurvivorsReport } from './room-survivors-child.js'
 
@@ -44,14 +42,10 @@ export function promotedBytes(trace: string, skip: number, count: number): numbe
 }
 
 function measurePeer(peer: PeerName): Promise<Survivors> {
-  const child = fork(
-    fileURLToPath(CHILD),
-    [peer, String(ROOMS), String(ROOM_SIZE), String(CYCLES)],
-    {
-      execArgv: ['--max-semi-space-size=1', '--trace-gc-nvp', ...CHILD_ARGS],
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    },
-  )
+  const child = forkModule(CHILD, [peer, String(ROOMS), String(ROOM_SIZE), String(CYCLES)], {
+    flags: ['--max-semi-space-size=1', '--trace-gc-nvp'],
+    pipeStdout: true,
+  })
   let trace = ''
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     trace += chunk
