@@ -25,7 +25,14 @@ import {
   manualStatusSchema,
   profileSchema,
 } from './meta-schema.js'
-import type { ActivitySource, Clock, PresenceTransport, Scheduler } from './ports.js'
+import type {
+  ActivitySource,
+  Clock,
+  PresenceTransport,
+  PresenceTrust,
+  Scheduler,
+  TrustMode,
+} from './ports.js'
 import { systemClock, systemScheduler } from './ports.js'
 import { createRoom, listen, type PresenceRoom, type RoomHandle, type RoomHost } from './room.js'
 import type { RoomStateOptions } from './room-state.js'
@@ -71,6 +78,12 @@ export interface PresenceClientOptions {
   readonly privacy?: PrivacySettings
   /** Room state options: keep offline members (default true), lease bounds. */
   readonly rooms?: RoomStateOptions
+  /**
+   * Verified presence: `createSessionTrust(...)` from `@wedsync/presence-core/trust`, one per
+   * client. Without it every key, meta, broadcast and receipt is its sender's claim (`trust` says
+   * `unverified`); see docs/security.md for what each mode can promise.
+   */
+  readonly trust?: PresenceTrust
 }
 
 export interface EnterOptions {
@@ -89,6 +102,8 @@ export interface ClientEvents {
 export interface PresenceClient {
   readonly userId: string
   readonly sessionId: string
+  /** `verified` when the client was given a trust: only verified presence reaches its rooms. */
+  readonly trust: TrustMode
   me(): SelfPresence
   /** `busy` or `away` by hand, applied on every session of the user; `null` = automatic again. */
   setStatus(status: ManualStatus | null): void
@@ -140,7 +155,9 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     throw invalidArgument('transport must implement openRoom()')
   const userId = checkKey(options.userId, 'userId')
   const sessionId = checkKey(options.sessionId ?? randomId(), 'sessionId')
-  const { transport, activity: source, privacy, profile, initialActivity } = options
+  const { activity: source, privacy, profile, initialActivity, trust } = options
+  if (trust && (typeof trust.wrap !== 'function' || typeof trust.dispose !== 'function'))
+    throw invalidArgument('trust must come from createSessionTrust()')
   const clock = options.clock ?? systemClock
   // A clock that can also schedule (a fake clock in tests) is the scheduler too.
   const scheduler =
@@ -236,6 +253,17 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     _release: release,
   }
 
+  // Every room opens through the trust's wrapper: nothing unverified reaches the room state.
+  const transport: PresenceTransport = trust
+    ? trust.wrap(options.transport, {
+        userId,
+        sessionId,
+        clock,
+        scheduler,
+        report: host._reportError,
+      })
+    : options.transport
+
   let selfKey = selfFingerprint()
   let publishedKey = publishedFingerprint(clock.now())
   const unsubscribeActivity = source?.subscribe(apply)
@@ -244,6 +272,7 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
   return {
     userId,
     sessionId,
+    trust: trust ? 'verified' : 'unverified',
     me,
     setStatus: (status) =>
       set({ type: 'set-manual', status: check(manualStatusSchema, status, 'setStatus argument') }),
@@ -284,6 +313,7 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
       for (const { room } of rooms.values()) room._dispose()
       rooms.clear()
       unsubscribeActivity?.()
+      trust?.dispose()
       setLocalTimer(undefined)
       emitter.removeAllListeners()
     },

@@ -9,6 +9,10 @@ export const PRESENCE_ERROR_CODES = {
   PRESENCE_TRANSPORT_FAILED: 'Transport request failed',
   PRESENCE_CLIENT_DESTROYED: 'Client was destroyed',
   PRESENCE_ROOM_LEFT: 'Room was left',
+  PRESENCE_NOT_VERIFIED: 'Dropped a message that failed verification',
+  PRESENCE_CREDENTIAL_UNAVAILABLE: 'No valid session credential',
+  PRESENCE_ROOM_NOT_PRIVATE: 'This visibility needs a private room',
+  PRESENCE_RATE_LIMITED: 'Too many messages from one sender',
 } as const
 
 export type PresenceErrorCode = keyof typeof PRESENCE_ERROR_CODES

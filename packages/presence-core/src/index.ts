@@ -71,6 +71,7 @@ export {
   type PresenceEvent,
   type PresenceState,
   type PresenceTransport,
+  type PresenceTrust,
   type Scheduler,
   systemClock,
   systemScheduler,
@@ -78,6 +79,8 @@ export {
   type TransportRoom,
   type TransportStatus,
   type TransportStatusDetail,
+  type TrustMode,
+  type TrustSession,
 } from './ports.js'
 export type { BroadcastMeta, BroadcastOptions, PresenceRoom, RoomEvents } from './room.js'
 export {

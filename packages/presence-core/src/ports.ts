@@ -1,3 +1,5 @@
+import type { PresenceError } from './errors.js'
+
 /**
  * The ports the core depends on. An app brings a transport (Supabase is one implementation), and
  * may bring a clock, scheduler and activity source; the core never reads real time or the DOM.
@@ -93,3 +95,27 @@ export const systemScheduler: Scheduler = {
     return () => clearTimeout(handle)
   },
 }
+
+/** The session a trust wraps a transport for, with the shell's time and error sink. */
+export interface TrustSession {
+  readonly userId: string
+  readonly sessionId: string
+  readonly clock: Clock
+  readonly scheduler: Scheduler
+  /** Where dropped messages and credential failures go: the client's `error` event. */
+  report(error: PresenceError): void
+}
+
+/**
+ * Verified presence (`@wedsync/presence-core/trust` makes one). `wrap` is called once, by the
+ * client, with the app's transport: what the returned transport publishes is signed by the
+ * session's key, and what it hears reaches the client only once verified, in the order it arrived.
+ */
+export interface PresenceTrust {
+  wrap(transport: PresenceTransport, session: TrustSession): PresenceTransport
+  /** Stops the credential's refresh; the client calls it when destroyed. */
+  dispose(): void
+}
+
+/** Whether what a client shows was verified (`verified`) or is every sender's own claim. */
+export type TrustMode = 'verified' | 'unverified'
