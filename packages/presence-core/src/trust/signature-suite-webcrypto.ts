@@ -1,0 +1,65 @@
+/**
+ * The default signing suite: WebCrypto's ECDSA P-256 / SHA-256. Imported public keys are kept
+ * (importing costs as much as a verification, and a room verifies each session's key again on
+ * every heartbeat it hears), bounded so a flood of made-up keys cannot grow memory.
+ */
+import type { EcPublicJwk, SessionKey, SignatureSuite } from './signature-suite.js'
+
+const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const
+const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const
+const KEPT_KEYS = 4_096
+
+/** What `createWebCryptoSuite` needs: `crypto.subtle` (secure contexts only in browsers). */
+function subtleCrypto(): SubtleCrypto {
+  const subtle = globalThis.crypto?.subtle
+  if (!subtle)
+    throw new TypeError(
+      'WebCrypto is not available here (browsers offer it only in secure contexts: https or localhost); pass a SignatureSuite of your own',
+    )
+  return subtle
+}
+
+export function createWebCryptoSuite(): SignatureSuite {
+  const subtle = subtleCrypto()
+  /** Imported keys by `x.y`, oldest first. */
+  const imported = new Map<string, Promise<CryptoKey | undefined>>()
+
+  function publicKey(jwk: EcPublicJwk): Promise<CryptoKey | undefined> {
+    const id = `${jwk.x}.${jwk.y}`
+    let key = imported.get(id)
+    if (!key) {
+      key = subtle
+        .importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, ALGORITHM, false, [
+          'verify',
+        ])
+        .catch(() => undefined)
+      if (imported.size >= KEPT_KEYS) imported.delete(imported.keys().next().value!)
+      imported.set(id, key)
+    }
+    return key
+  }
+
+  return {
+    async generateSessionKey(): Promise<SessionKey> {
+      // Not extractable: the private key can sign, never be read (the public half always can).
+      const pair = await subtle.generateKey(ALGORITHM, false, ['sign', 'verify'])
+      const { x, y } = await subtle.exportKey('jwk', pair.publicKey)
+      return {
+        publicJwk: { kty: 'EC', crv: 'P-256', x: x!, y: y! },
+        async sign(data) {
+          return new Uint8Array(await subtle.sign(SIGNING, pair.privateKey, data as BufferSource))
+        },
+      }
+    },
+    async verify(jwk, data, signature) {
+      if (signature.byteLength !== 64) return false
+      const key = await publicKey(jwk)
+      if (!key) return false
+      try {
+        return await subtle.verify(SIGNING, key, signature as BufferSource, data as BufferSource)
+      } catch {
+        return false
+      }
+    },
+  }
+}
