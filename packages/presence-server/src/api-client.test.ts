@@ -134,6 +134,30 @@ describe('createPresenceApiClient', () => {
     })
     expect(requests[1]!.url).toBe('/presence-api/presence/teams/wedding%3A1%202/availability')
   })
+
+  it('leaves the recipient’s status out of a notification: the server routes by its own', async () => {
+    const bodies: unknown[] = []
+    const client = createPresenceApiClient({
+      baseUrl: '/presence-api',
+      accessToken: () => 'tok',
+      fetch: async (_url, init) => {
+        bodies.push(JSON.parse(String(init.body)))
+        return Response.json({ id: 'n-1' })
+      },
+    })
+    await client.notifications.send({
+      id: 'n-1',
+      recipientId: 'u-ben',
+      urgency: 'routine',
+      payload: { text: 'hi' },
+      status: 'offline',
+    })
+    await client.notifications.send({ recipientId: 'u-ben', urgency: 'emergency', payload: 1 })
+    expect(bodies).toEqual([
+      { id: 'n-1', recipientId: 'u-ben', urgency: 'routine', payload: { text: 'hi' } },
+      { recipientId: 'u-ben', urgency: 'emergency', payload: 1 },
+    ])
+  })
 })
 
 describe('broadcastUrgent with the router on the server', () => {

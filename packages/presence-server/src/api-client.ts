@@ -1,9 +1,10 @@
 /**
  * `createPresenceApiClient`: the other end of `createPresenceHandlers`, for browsers and other
  * clients — report your own presence, change your settings, read last seen and team
- * availability, and send notifications through the server's router. `client.notifications` is a
- * `NotificationRouter`'s `send`, so `broadcastUrgent` runs unchanged where the router is remote.
- * Fetch only: no Node API and no validator library, so it stays small in a browser bundle.
+ * availability, send notifications through the server's router, and get session credentials.
+ * `client.notifications` is a `NotificationRouter`'s `send`, so `broadcastUrgent` runs unchanged
+ * where the router is remote. Fetch only: no Node API and no validator or JOSE library, so it
+ * stays small in a browser bundle.
  */
 
 import type { TeamAvailabilitySummary } from './availability.js'
@@ -11,6 +12,7 @@ import { PresenceServerError, SERVER_ERRORS, type ServerErrorCode } from './erro
 import type { DeliveryResult, NotificationInput } from './notification-router.js'
 import type { PresenceView } from './privacy.js'
 import type { PresenceSettings, SettingsUpdate, StatusUpdate } from './schemas.js'
+import type { SessionCredentialResponse } from './session-routes.js'
 
 export interface PresenceApiClientOptions {
   /**
@@ -38,9 +40,35 @@ export interface StatusResponse {
   readonly changed: boolean
 }
 
-/** `send` with the router's contract: delivered now, or held by the server's router. */
+/**
+ * `send` with the router's contract: delivered now, or held by the server's router. The server
+ * routes by the recipient's status as it knows it, so `input.status` is not sent; the answer's
+ * `id` is the one sent (or made by the server when none was).
+ */
 export interface RemoteNotificationRouter {
   send<P>(input: NotificationInput<P>): Promise<DeliveryResult>
+}
+
+/** What `createSession` sends: the session's id and public key, and the rooms to name. */
+export interface SessionCredentialRequest {
+  readonly sessionId: string
+  /**
+   * The session's public key as a JWK (`crypto.subtle.exportKey('jwk', keyPair.publicKey)`): an
+   * EC P-256 key. Never the private key: the server refuses a JWK with `d`.
+   */
+  readonly publicKey: {
+    readonly kty?: string
+    readonly crv?: string
+    readonly x?: string
+    readonly y?: string
+  }
+  /** Limits the credential to these room ids (at most 50); the caller must be on each room's team. */
+  readonly rooms?: readonly string[]
+}
+
+/** The public keys session credentials are signed with (a JWKS). */
+export interface PublicKeySet {
+  readonly keys: readonly Readonly<Record<string, unknown>>[]
 }
 
 export interface PresenceApiClient {
@@ -59,6 +87,13 @@ export interface PresenceApiClient {
   ): Promise<TeamAvailabilitySummary>
   /** POST /presence/notifications, shaped as the router's `send`. */
   readonly notifications: RemoteNotificationRouter
+  /** POST /presence/sessions: a session credential for the caller (user id from the token). */
+  createSession(
+    input: SessionCredentialRequest,
+    options?: RequestOptions,
+  ): Promise<SessionCredentialResponse>
+  /** GET /presence/.well-known/jwks.json: the keys credentials verify against (no token sent). */
+  jwks(options?: RequestOptions): Promise<PublicKeySet>
 }
 
 const isCode = (code: unknown): code is ServerErrorCode =>
@@ -99,11 +134,10 @@ export function createPresenceApiClient(options: PresenceApiClientOptions): Pres
     path: string,
     body: unknown,
     request: RequestOptions = {},
+    authenticated = true,
   ): Promise<T> {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${await options.accessToken()}`,
-      accept: 'application/json',
-    }
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (authenticated) headers.authorization = `Bearer ${await options.accessToken()}`
     if (body !== undefined) headers['content-type'] = 'application/json'
     const response = await doFetch(`${base}${path}`, {
       method,
@@ -152,7 +186,26 @@ export function createPresenceApiClient(options: PresenceApiClientOptions): Pres
       )
     },
     notifications: {
-      send: (input) => call('POST', '/presence/notifications', input),
+      // Not `input.status`: the server would ignore it (it routes by the status it knows).
+      send: (input) =>
+        call('POST', '/presence/notifications', {
+          ...(input.id === undefined ? {} : { id: input.id }),
+          recipientId: input.recipientId,
+          urgency: input.urgency,
+          payload: input.payload,
+        }),
     },
+    createSession: (input, request) =>
+      call(
+        'POST',
+        '/presence/sessions',
+        {
+          sessionId: input.sessionId,
+          publicKey: input.publicKey,
+          ...(input.rooms === undefined ? {} : { rooms: input.rooms }),
+        },
+        request,
+      ),
+    jwks: (request) => call('GET', '/presence/.well-known/jwks.json', undefined, request, false),
   }
 }

@@ -7,8 +7,10 @@ export {
   createPresenceApiClient,
   type PresenceApiClient,
   type PresenceApiClientOptions,
+  type PublicKeySet,
   type RemoteNotificationRouter,
   type RequestOptions,
+  type SessionCredentialRequest,
   type StatusResponse,
 } from './api-client.js'
 export type { MemberAvailability, TeamAvailabilitySummary } from './availability.js'
@@ -22,3 +24,4 @@ export type { DeliveryResult, NotificationInput } from './notification-router.js
 export type { DeliveryRoute, RoutingDecision, Urgency } from './notification-routing.js'
 export type { PresenceView } from './privacy.js'
 export type { PresenceSettings, SettingsUpdate, StatusUpdate } from './schemas.js'
+export type { SessionCredentialResponse } from './session-routes.js'

@@ -10,7 +10,12 @@ import { type AvailabilityHistoryOptions, createPatternSource } from './availabi
 import { errorResponse, isPresenceServerError, PresenceServerError } from './errors.js'
 import { DEFAULT_MAX_BODY_BYTES, json } from './http.js'
 import { createMetrics, type PresenceMetrics } from './metrics.js'
-import { type NotificationEndpointOptions, postNotification } from './notification-endpoint.js'
+import {
+  DEFAULT_EMERGENCY_LIMIT,
+  DEFAULT_RECIPIENT_LIMIT,
+  type NotificationEndpointOptions,
+  postNotification,
+} from './notification-endpoint.js'
 import { DEFAULT_LEASE_MS, DEFAULT_TEAM_NOUN, type TeamNoun } from './presence-view.js'
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js'
 import {
@@ -22,6 +27,12 @@ import {
   putSettings,
   type RouteContext,
 } from './routes.js'
+import {
+  getJwks,
+  postSession,
+  type SessionEndpointOptions,
+  teamRoomsMayEnter,
+} from './session-routes.js'
 import type { PresenceStore } from './store.js'
 
 export interface PresenceHandlersOptions {
@@ -59,6 +70,11 @@ export interface PresenceHandlersOptions {
    */
   readonly notifications?: NotificationEndpointOptions
   /**
+   * Serves `POST /presence/sessions` (session credentials for verified presence, issued to the
+   * authenticated caller) and `GET /presence/.well-known/jwks.json` (off without it).
+   */
+  readonly sessions?: SessionEndpointOptions
+  /**
    * Told about every 5xx (log it); the response never carries the cause. Also told when the
    * router's `onPresenceChange` fails (then `request` is the status update that caused it).
    */
@@ -95,6 +111,7 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
     options.heartbeatLimiter ?? createRateLimiter({ clock, limit: 60, prefix: 'heartbeat:' })
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
   const notifications = options.notifications
+  const sessions = options.sessions
   const ctx: RouteContext = {
     store: options.store,
     authenticate: options.authenticate,
@@ -116,6 +133,20 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
         ...(notifications.mayNotify && { mayNotify: notifications.mayNotify }),
         limiter:
           notifications.rateLimiter ?? createRateLimiter({ clock, limit: 120, prefix: 'notify:' }),
+        recipientLimiter:
+          notifications.recipientRateLimiter ??
+          createRateLimiter({ clock, ...DEFAULT_RECIPIENT_LIMIT, prefix: 'notify-recipient:' }),
+        emergencyLimiter:
+          notifications.emergencyRateLimiter ??
+          createRateLimiter({ clock, ...DEFAULT_EMERGENCY_LIMIT, prefix: 'notify-emergency:' }),
+      },
+    }),
+    ...(sessions && {
+      sessions: {
+        issuer: sessions.issuer,
+        limiter:
+          sessions.rateLimiter ?? createRateLimiter({ clock, limit: 30, prefix: 'sessions:' }),
+        mayEnter: sessions.mayEnter ?? teamRoomsMayEnter(options.store),
       },
     }),
     ...(notifications?.router.onPresenceChange && {
@@ -212,6 +243,22 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
             path: '/presence/notifications',
             match: exact('/presence/notifications'),
             run: (r: Request) => postNotification(ctx, r),
+          },
+        ]
+      : []),
+    ...(sessions
+      ? [
+          {
+            method: 'POST' as const,
+            path: '/presence/sessions',
+            match: exact('/presence/sessions'),
+            run: (r: Request) => postSession(ctx, r),
+          },
+          {
+            method: 'GET' as const,
+            path: '/presence/.well-known/jwks.json',
+            match: exact('/presence/.well-known/jwks.json'),
+            run: async () => getJwks(ctx),
           },
         ]
       : []),

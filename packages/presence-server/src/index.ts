@@ -1,8 +1,8 @@
 /**
  * @wedsync/presence-server — what server code imports: validators, the privacy checker, the rate
- * limiter, Web-standard request handlers and the in-memory stores. No Node-only import: runs in
- * Node, edge runtimes and Deno. Postgres, PGlite, Redis and Node's http server are separate
- * entries (`/postgres`, `/pglite`, `/redis`, `/node`).
+ * limiter, Web-standard request handlers, session credentials and the in-memory stores. No
+ * Node-only import: runs in Node, edge runtimes and Deno. Postgres, PGlite, Redis and Node's http
+ * server are separate entries (`/postgres`, `/pglite`, `/redis`, `/node`).
  */
 export {
   type Authenticate,
@@ -70,10 +70,13 @@ export {
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js'
 export { createMetrics, LATENCY_BUCKETS, type PresenceMetrics } from './metrics.js'
 export {
+  DEFAULT_EMERGENCY_LIMIT,
+  DEFAULT_RECIPIENT_LIMIT,
   type NotificationEndpointOptions,
   type NotificationRequest,
   notificationRequestSchema,
   type SentPayload,
+  scopedNotificationId,
   sharesTeamWith,
 } from './notification-endpoint.js'
 export {
@@ -152,8 +155,11 @@ export {
   heartbeatSchema,
   idSchema,
   lastSeenQuerySchema,
+  MAX_NOTIFICATION_ID_LENGTH,
+  notificationIdSchema,
   type PresenceSettings,
   parseInput,
+  roomIdSchema,
   type SettingsUpdate,
   type StatusUpdate,
   settingsSchema,
@@ -163,6 +169,31 @@ export {
   VISIBILITIES,
   type Visibility,
 } from './schemas.js'
+export {
+  type CredentialIssuer,
+  type CredentialIssuerOptions,
+  type CredentialRequest,
+  createCredentialIssuer,
+  DEFAULT_CREDENTIAL_TTL_MS,
+  generateSigningKey,
+  type IssuedCredential,
+  MAX_CREDENTIAL_LENGTH,
+  MAX_CREDENTIAL_ROOMS,
+  parseSigningKeys,
+  SESSION_CREDENTIAL_AUDIENCE,
+  SESSION_CREDENTIAL_TYPE,
+  type SessionCredentialClaims,
+  type SessionPublicJwk,
+  type SigningKey,
+  sessionPublicKeySchema,
+} from './session-credentials.js'
+export {
+  type MayEnterRooms,
+  type SessionCredentialResponse,
+  type SessionEndpointOptions,
+  sessionRequestSchema,
+  teamRoomsMayEnter,
+} from './session-routes.js'
 export type {
   EventQuery,
   PresenceStore,

@@ -2,8 +2,10 @@
  * `POST /presence/notifications`: the notification router over HTTP, for clients that cannot hold
  * the router themselves (a browser sending an urgent broadcast). The caller is authenticated and
  * becomes the sender; who may notify whom is the app's rule (`mayNotify`, default: people who
- * share a team); sends have their own rate limit. The hooks get the caller's payload wrapped with
- * the sender's id (`SentPayload`), so an email can say whom it is from without trusting the body.
+ * share a team). Nothing in the body steers the route: the recipient's status is the stored one
+ * (a `status` field is accepted and ignored), and ids are scoped by sender, so one sender's id
+ * never touches another's notification. Sends are limited per sender, per sender → recipient and,
+ * for emergencies, per sender → recipient again; a refused send never reaches the router.
  */
 import { z } from 'zod'
 import { PresenceServerError } from './errors.js'
@@ -25,12 +27,18 @@ export interface SentPayload<P = unknown> {
 
 /** A `POST /presence/notifications` body: the router's `NotificationInput`, sent as JSON. */
 export interface NotificationRequest {
-  /** Idempotency key; default a random id. */
+  /**
+   * Idempotency key within the sender's own notifications; default a random id. The router and
+   * its hooks see it scoped by sender (`scopedNotificationId`); the answer carries it as sent.
+   */
   readonly id?: string
   readonly recipientId: string
   readonly urgency: Urgency
   readonly payload: unknown
-  /** The recipient's status as the sender sees it (a room snapshot); default: the store's. */
+  /**
+   * Accepted for compatibility with older clients and ignored: the router routes by the status
+   * it looks up itself (its `presence`), never by a sender's claim.
+   */
   readonly status?: z.output<typeof statusSchema>
 }
 
@@ -48,6 +56,26 @@ export interface NotificationEndpointOptions {
   ) => boolean | Promise<boolean>
   /** Sends per sender. Default: 120 per minute per user, in memory. */
   readonly rateLimiter?: RateLimiter
+  /** Sends per sender → recipient, any urgency. Default: 30 per hour, in memory. */
+  readonly recipientRateLimiter?: RateLimiter
+  /**
+   * Emergencies per sender → recipient, a budget of their own on top of the one above: each runs
+   * every route, the app's fallback (SMS, a call) included. Default: 5 per 10 minutes, in memory.
+   */
+  readonly emergencyRateLimiter?: RateLimiter
+}
+
+/** `recipientRateLimiter`'s default budget. */
+export const DEFAULT_RECIPIENT_LIMIT = { limit: 30, windowMs: 60 * 60_000 } as const
+/** `emergencyRateLimiter`'s default budget. */
+export const DEFAULT_EMERGENCY_LIMIT = { limit: 5, windowMs: 10 * 60_000 } as const
+
+/**
+ * The router's id for a sender's notification: `<sender id>:<id>`, with `%` and `:` in the sender
+ * id escaped (`%25`, `%3A`) so that two senders can never produce the same id.
+ */
+export function scopedNotificationId(senderId: string, id: string): string {
+  return `${senderId.replace(/%/g, '%25').replace(/:/g, '%3A')}:${id}`
 }
 
 export const notificationRequestSchema = z.strictObject({
@@ -69,7 +97,10 @@ export async function sharesTeamWith(
   return target?.sharesTeam === true
 }
 
-/** POST /presence/notifications — routes one notification from the caller; the DeliveryResult. */
+/**
+ * POST /presence/notifications — routes one notification from the caller; the router's
+ * DeliveryResult, whose `id` is the caller's own (as sent, or the one made for it).
+ */
 export async function postNotification(ctx: RouteContext, request: Request): Promise<Response> {
   const endpoint = ctx.notifications
   if (!endpoint) throw new PresenceServerError('PRESENCE_NOT_FOUND')
@@ -86,19 +117,29 @@ export async function postNotification(ctx: RouteContext, request: Request): Pro
   // The same answer whether or not the recipient exists.
   if (!allowed)
     throw new PresenceServerError('PRESENCE_FORBIDDEN', 'Not allowed to notify this user')
+  // Per pair, after mayNotify (strangers make no buckets). The emergency budget first: the smaller
+  // one, and a send it refuses then costs nothing from the pair's budget.
+  const pair = scopedNotificationId(senderId, body.recipientId) // one unambiguous key per pair
+  if (body.urgency === 'emergency')
+    await consume(ctx, endpoint.emergencyLimiter, 'notification-emergency', pair)
+  await consume(ctx, endpoint.recipientLimiter, 'notification-recipient', pair)
+  // Every limit has passed: nothing refuses it now but the router, so a 2xx is the router's own
+  // answer (delivered on the routes it lists, or durably held) and a failure of its own a 5xx.
+  const id = body.id ?? globalThis.crypto.randomUUID()
   const result = await endpoint.router.send({
-    ...(body.id === undefined ? {} : { id: body.id }),
+    id: scopedNotificationId(senderId, id),
     recipientId: body.recipientId,
     urgency: body.urgency,
     payload: { senderId, payload: body.payload },
-    ...(body.status === undefined ? {} : { status: body.status }),
   })
-  return json(result)
+  return json({ ...result, id })
 }
 
-/** What the handlers keep of `NotificationEndpointOptions`, with the limiter resolved. */
+/** What the handlers keep of `NotificationEndpointOptions`, with the limiters resolved. */
 export interface NotificationEndpoint {
   readonly router: NotificationEndpointOptions['router']
   readonly mayNotify?: NotificationEndpointOptions['mayNotify']
   readonly limiter: RateLimiter
+  readonly recipientLimiter: RateLimiter
+  readonly emergencyLimiter: RateLimiter
 }

@@ -124,6 +124,14 @@ describe('createNotificationRouter: delivering now', () => {
     expect(w.errors).toHaveLength(1)
   })
 
+  it('takes ids of up to 513 characters: room for a sender-scoped id', async () => {
+    const w = world()
+    const id = `${'%3A'.repeat(128)}:${'x'.repeat(128)}`
+    const result = await w.make().send({ id, recipientId: 'u', urgency: 'routine', payload: 1 })
+    expect(result.id).toBe(id)
+    expect(id).toHaveLength(513)
+  })
+
   it('refuses malformed input with a typed error', async () => {
     const w = world()
     const router = w.make()
@@ -138,6 +146,14 @@ describe('createNotificationRouter: delivering now', () => {
       [
         { recipientId: 'u', urgency: 'routine', payload: 'x'.repeat(70_000) },
         'PRESENCE_PAYLOAD_TOO_LARGE',
+      ],
+      [
+        { id: 'x'.repeat(514), recipientId: 'u', urgency: 'routine', payload: 1 },
+        'PRESENCE_PAYLOAD_INVALID',
+      ],
+      [
+        { id: 'a\nb', recipientId: 'u', urgency: 'routine', payload: 1 },
+        'PRESENCE_PAYLOAD_INVALID',
       ],
     ]
     for (const [input, code] of bad) {

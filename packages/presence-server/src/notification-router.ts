@@ -26,7 +26,7 @@ import {
 } from './notification-routing.js'
 import type { NotificationRecord, NotificationStore } from './notification-store.js'
 import { DEFAULT_LEASE_MS, resolvePresence } from './presence-view.js'
-import { idSchema, parseInput, statusSchema } from './schemas.js'
+import { idSchema, notificationIdSchema, parseInput, statusSchema } from './schemas.js'
 import type { PresenceStore } from './store.js'
 
 /** A notification as the hooks receive it. */
@@ -89,7 +89,10 @@ export interface NotificationRouterOptions<P = unknown> {
 }
 
 export interface NotificationInput<P = unknown> {
-  /** Default: a random id. A second send with the same id while it is held changes nothing. */
+  /**
+   * Default: a random id. A second send with the same id while it is held changes nothing.
+   * At most `MAX_NOTIFICATION_ID_LENGTH` (513) characters: room for a sender-scoped id.
+   */
   readonly id?: string
   readonly recipientId: string
   readonly urgency: Urgency
@@ -131,7 +134,7 @@ export interface NotificationRouter<P = unknown> {
 const MAX_PAYLOAD_BYTES = 64 * 1024
 
 const inputSchema = z.object({
-  id: idSchema.optional(),
+  id: notificationIdSchema.optional(),
   recipientId: idSchema,
   urgency: z.enum(URGENCIES),
   payload: z.unknown(),

@@ -27,6 +27,7 @@ import {
   settingsUpdateSchema,
   statusUpdateSchema,
 } from './schemas.js'
+import type { SessionEndpoint } from './session-routes.js'
 import type { PresenceStore } from './store.js'
 import { checkTimeZone } from './zoned-time.js'
 
@@ -46,6 +47,8 @@ export interface RouteContext {
   readonly availability: AvailabilityHistoryOptions
   /** POST /presence/notifications; absent when the handlers were given no router. */
   readonly notifications?: NotificationEndpoint
+  /** POST /presence/sessions and the JWKS; absent when the handlers were given no issuer. */
+  readonly sessions?: SessionEndpoint
   /** Told about every recorded status transition (the router releases what may go now). */
   readonly onStatusChange?: (userId: string, status: Status, request: Request) => void
 }

@@ -33,6 +33,8 @@ export const DEFAULT_PRESENCE_SETTINGS: PresenceSettings = Object.freeze({
   appearOffline: false,
 })
 
+const MAX_ROOM_ID_LENGTH = 200
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ids must not carry control characters
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
 
@@ -42,6 +44,30 @@ export const idSchema = z
   .refine(
     (id) => isValidPresenceKey(id) && !CONTROL.test(id),
     `Expected an id of 1–${META_LIMITS.idLength} characters`,
+  )
+
+/** A room id: 1–200 characters (presence-core's bound on room ids), no control characters. */
+export const roomIdSchema = z
+  .string()
+  .refine(
+    (id) => id.length >= 1 && id.length <= MAX_ROOM_ID_LENGTH && !CONTROL.test(id),
+    `Expected a room id of 1–${MAX_ROOM_ID_LENGTH} characters`,
+  )
+
+/**
+ * Longest notification id the router takes. POST /presence/notifications scopes a caller's id
+ * (an id, at most 128 characters) by its sender, `<sender id>:<id>`, with `%` and `:` in the sender
+ * id escaped as `%25` and `%3A`: three characters for each of the sender id's, one separator, the
+ * caller's id.
+ */
+export const MAX_NOTIFICATION_ID_LENGTH = 3 * META_LIMITS.idLength + 1 + META_LIMITS.idLength
+
+/** A notification id: 1–513 characters (room for a sender-scoped id), no control characters. */
+export const notificationIdSchema = z
+  .string()
+  .refine(
+    (id) => id.length >= 1 && id.length <= MAX_NOTIFICATION_ID_LENGTH && !CONTROL.test(id),
+    `Expected a notification id of 1–${MAX_NOTIFICATION_ID_LENGTH} characters`,
   )
 
 const bounded = (max: number, min = 0) =>
