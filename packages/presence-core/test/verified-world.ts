@@ -8,17 +8,9 @@ import { createFakeClock, createMemoryHub, type FakeClock } from '@wedsync/prese
 import { createPresenceClient, type PresenceClientOptions } from '../src/client.js'
 import type { PresenceError } from '../src/errors.js'
 import type { TransportRoom } from '../src/ports.js'
-import {
-  createSessionTrust,
-  createWebCryptoSuite,
-  encodeBase64url,
-  PROOF_FIELD,
-  type RoomScope,
-  type SessionTrustOptions,
-  type Subject,
-  signingText,
-} from '../src/trust.js'
+import { createSessionTrust, type SessionTrustOptions } from '../src/trust.js'
 import { createTestIssuer, type IssueOptions } from './credentials.js'
+import { createForger } from './forger.js'
 
 export const ROOM = 'wedding:123'
 export const START = Date.UTC(2026, 5, 12, 9, 0)
@@ -33,7 +25,6 @@ export async function createVerifiedWorld(options: { readonly start?: number } =
   const clock = createFakeClock(options.start ?? START)
   const hub = createMemoryHub({ clock })
   const issuer = await createTestIssuer(clock)
-  const suite = createWebCryptoSuite()
   let sessions = 0
 
   /** A verified client; `trust` options are laid over the defaults. */
@@ -85,38 +76,9 @@ export async function createVerifiedWorld(options: { readonly start?: number } =
     return outcome!.value
   }
 
-  /** A session of `userId` with a credential of its own: it can sign anything. */
-  async function signer(
-    userId: string,
-    sessionId = `${userId}-forger`,
-    issue?: Partial<IssueOptions>,
-  ) {
-    const key = await suite.generateSessionKey()
-    const cred = await issuer.issue({ userId, sessionId, publicKey: key.publicJwk, ...issue })
-    return {
-      sessionId,
-      async sign(
-        scope: RoomScope,
-        subject: Subject,
-        body: Record<string, unknown>,
-        times: { at?: number; until?: number; room?: string } = {},
-      ) {
-        const at = times.at ?? clock.now()
-        const until = subject.kind === 'presence' ? (times.until ?? at + 30_000) : times.until
-        const text = signingText(scope, subject, at, until, body)
-        const sig = encodeBase64url(await key.sign(new TextEncoder().encode(text)))
-        const proof = {
-          v: 1,
-          cred,
-          room: times.room ?? scope.roomId,
-          at,
-          ...(until === undefined ? {} : { until }),
-          sig,
-        }
-        return { ...body, [PROOF_FIELD]: proof }
-      },
-    }
-  }
+  /** A session of `userId` with a credential of its own: it can sign anything (forger.ts). */
+  const signer = (userId: string, sessionId?: string, issue?: Partial<IssueOptions>) =>
+    createForger(issuer, clock, userId, sessionId, issue)
 
   /** A raw connection to the hub under any key: what a malicious member's own client can do. */
   function raw(label: string, key: string, roomId = ROOM): TransportRoom {

@@ -9,8 +9,11 @@ import { type ProbeEntry, probeRoom, type RoomProbe } from './room-probe.js'
 import { canonicalJson, toWire } from './wire.js'
 
 export interface TransportContractContext {
-  /** A new connection (socket) named `label`, unique within the context. */
-  connect(label: string): PresenceTransport
+  /**
+   * A new connection (socket) named `label`, unique within the context, for the user `key`: every
+   * room the contract opens on it uses that presence key (a verified transport is one user's).
+   */
+  connect(label: string, key: string): PresenceTransport
   /** Closes what the context opened; called after every test. */
   cleanup(): Promise<void>
   /** Cuts `label`'s connection and lets it reconnect; its rooms must rejoin. */
@@ -50,10 +53,10 @@ export function runTransportContract(options: TransportContractOptions): void {
       await ctx.cleanup()
     })
 
-    function connection(label: string): PresenceTransport {
+    function connection(label: string, key: string): PresenceTransport {
       let transport = connections.get(label)
       if (!transport) {
-        transport = ctx.connect(label)
+        transport = ctx.connect(label, key)
         connections.set(label, transport)
       }
       return transport
@@ -67,7 +70,7 @@ export function runTransportContract(options: TransportContractOptions): void {
     }
 
     function open(label: string, roomId: string, key: string): RoomProbe {
-      const room = connection(label).openRoom(roomId, { key })
+      const room = connection(label, key).openRoom(roomId, { key })
       const probe = probeRoom(room, { messages: MESSAGES, failAfterMs })
       probes.push(probe)
       return probe

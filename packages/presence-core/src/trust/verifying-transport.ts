@@ -12,6 +12,7 @@
  * from the server, and only remove refs that verified metas added.
  */
 import { invalidArgument, PresenceError } from '../errors.js'
+import { META_LIMITS } from '../meta-schema.js'
 import type {
   OpenRoomOptions,
   PresenceEvent,
@@ -304,6 +305,8 @@ class VerifyingRoom implements TransportRoom {
     }
     if (typeof body.lease !== 'number') return passed(body)
     const lease = leaseWithinWindow(body.lease, proof, now, skewMs)
+    // Less than the shortest lease a meta may declare: as good as passed.
+    if (lease < META_LIMITS.minLeaseMs) return failed('window-passed')
     return passed(lease === body.lease ? body : { ...body, lease })
   }
 
