@@ -2,6 +2,10 @@
  * Broadcast with presence context: envelopes and receipts on the wire, and the report that says,
  * for every member present at send time, whether it was delivered, had no receipt, or needs
  * another route. Envelopes from other clients are validated like metas (rule 7).
+ * A receipt means: this session got the broadcast while its own presence was published and
+ * confirmed in the room, from a sender session present there, within 5 receipts per 10 s to that
+ * sender. So none comes from a session that is hidden, too public for its visibility or refused
+ * by the room's policy, none goes to a forged sender, and a flood of envelopes is not answered.
  */
 import { literal, object, type z } from 'zod/mini'
 import { idSchema, META_LIMITS, nonEmpty } from './meta-schema.js'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createPresenceClient } from './client.js'
 import { PresenceError } from './errors.js'
+import { MAX_CLOCK_SKEW_MS, type SessionMeta } from './meta-schema.js'
 import { createWorld, MINUTE, ROOM } from './test-world.js'
 
 const timeline = { action: 'viewing', target: 'timeline', weddingId: '123' }
@@ -115,6 +116,54 @@ describe('several sessions of one user are one member', () => {
     await clock.advance(1_000)
     expect(board.member('u-photo')?.status).toBe('away')
     expect(a.client.me().manualStatus).toBe('away')
+  })
+})
+
+describe('adopted settings cannot come from the future', () => {
+  it('a teammate under my key stamping MAX_SAFE_INTEGER cannot make my own next change invalid', async () => {
+    const { clock, hub, supplier, suppliers } = createWorld()
+    const board = supplier('u-venue').client.enter(ROOM)
+    const victim = supplier('u-photo')
+    victim.client.enter(ROOM)
+    await clock.advance(1_000)
+    const attacker = hub.connect('attacker').openRoom(ROOM, { key: 'u-photo' })
+    await clock.flush()
+    await attacker.track({
+      v: 1,
+      session: 's-attacker',
+      status: 'online',
+      seq: clock.now(),
+      lease: 30_000,
+      manual: { status: 'busy', at: Number.MAX_SAFE_INTEGER },
+    })
+    const tracks = hub.stats().tracks
+    await clock.advance(1_000)
+    expect(victim.client.me().manualStatus).toBe('busy')
+    const victimMeta = () =>
+      hub.state(ROOM)['u-photo']!.find((m) => (m.meta as SessionMeta).session !== 's-attacker')!
+        .meta as SessionMeta
+    const stamped = victimMeta().manual!.at
+    expect(stamped).toBeLessThanOrEqual(clock.now() + MAX_CLOCK_SKEW_MS)
+    // Holding the clamped setting, the victim does not re-stamp it as time passes: each new stamp
+    // would be an update, echoed back and adopted again, a presence call on every echo.
+    await clock.advance(20_000)
+    expect(victimMeta().manual!.at).toBe(stamped)
+    // The victim's update with the adopted status and one heartbeat each of the victim and the board.
+    expect(hub.stats().tracks - tracks).toBe(3)
+    await attacker.close()
+    await clock.advance(1_000)
+
+    victim.client.setStatus('away')
+    await clock.advance(1_000)
+    const [raw] = hub.state(ROOM)['u-photo']!
+    const stamp = (raw!.meta as { manual: { at: number } }).manual.at
+    expect(Number.isSafeInteger(stamp)).toBe(true)
+    expect(board.member('u-photo')?.status).toBe('away')
+    victim.client.setStatus(null)
+    await clock.advance(1_000)
+    expect(board.member('u-photo')?.status).toBe('online')
+    // Nobody dropped a meta of the victim's as invalid.
+    for (const s of suppliers) expect(s.errors).toEqual([])
   })
 })
 

@@ -1,7 +1,8 @@
 /**
  * createPresenceClient: the one shell that owns time. It holds the local state machine, listens to
  * the activity source, schedules the next automatic change (idle, away, expiries) on the injected
- * scheduler, and keeps ref-counted rooms publishing the session's meta.
+ * scheduler, and keeps ref-counted rooms publishing the session's meta. A privacy change reaches
+ * every room; a visibility change re-joins the private ones (see `setPrivacy`).
  */
 import { EventEmitter } from 'eventemitter3'
 import { createDeadlineTimer } from './deadline-timer.js'
@@ -46,7 +47,6 @@ import type {
   Profile,
   SelfPresence,
 } from './types.js'
-import { defined } from './util.js'
 import {
   check,
   checkActivity,
@@ -109,6 +109,12 @@ export interface PresenceClient {
   setStatus(status: ManualStatus | null): void
   setCustomStatus(custom: CustomStatus | null): void
   setActivity(activity: Activity | null): void
+  /**
+   * What this session publishes, and to whom. `contacts` and `team` publish only in private rooms
+   * (elsewhere: nothing, and a PRESENCE_ROOM_NOT_PRIVATE error). A visibility change re-joins
+   * every private room so its authorization is asked again: store the settings on the server
+   * (PUT /presence/settings) first, then call this, or the re-join still sees the old ones.
+   */
   setPrivacy(privacy: PrivacySettings): void
   /** Busy from the calendar until `until`; a manual status still wins. `null` clears it. */
   setCalendarBusy(calendar: CalendarBusy | null): void
@@ -245,6 +251,9 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     _roomState: options.rooms ?? {},
     _metaFor: (ctx) => toSessionMeta(local, clock.now(), policy, ctx),
     _isHidden: () => isHidden(local),
+    _visibility: () => local.privacy.visibility ?? 'everyone',
+    _open: (roomId, isPrivate) =>
+      transport.openRoom(roomId, isPrivate ? { key: userId, private: true } : { key: userId }),
     _reportError: (error) => {
       emitter.emit('error', error)
     },
@@ -279,7 +288,12 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     setCustomStatus: (custom) => set({ type: 'set-custom', custom: checkCustomStatus(custom) }),
     setActivity: (activity) =>
       set({ type: 'set-activity', activity: activity === null ? null : checkActivity(activity) }),
-    setPrivacy: (privacy) => set({ type: 'set-privacy', privacy: checkPrivacy(privacy) }),
+    setPrivacy(privacy) {
+      const before = host._visibility()
+      set({ type: 'set-privacy', privacy: checkPrivacy(privacy) })
+      const visibilityChanged = host._visibility() !== before
+      for (const { room } of rooms.values()) room._privacyChanged(visibilityChanged)
+    },
     setCalendarBusy: (calendar) =>
       set({
         type: 'set-calendar',
@@ -296,11 +310,7 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
         if (activity) existing.room.setActivity(activity)
         return existing.room
       }
-      const transportRoom = transport.openRoom(
-        roomId,
-        defined({ key: userId, private: enterOptions.private }),
-      )
-      const room = createRoom(host, roomId, transportRoom, activity)
+      const room = createRoom(host, roomId, enterOptions.private === true, activity)
       rooms.set(roomId, { room, refs: 1 })
       return room
     },

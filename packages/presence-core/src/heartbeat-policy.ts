@@ -101,13 +101,19 @@ export const EMPTY_BUDGET: CallBudget = { calls: [] }
 
 export type CallKind = 'change' | 'heartbeat'
 
+/** What a budget counts against: the heartbeat policy, or any other limit on calls per window. */
+export type CallLimit = Pick<
+  HeartbeatPolicy,
+  'callLimit' | 'callWindowMs' | 'callMarginMs' | 'changeReserve'
+>
+
 /** The window, with its margin: network jitter can never push us over the server's count. */
-function windowOf(policy: HeartbeatPolicy): number {
+function windowOf(policy: CallLimit): number {
   return policy.callWindowMs + policy.callMarginMs
 }
 
 /** The calls that still count against the window at `now`, oldest first. */
-function liveCalls(budget: CallBudget, now: number, policy: HeartbeatPolicy): number[] {
+function liveCalls(budget: CallBudget, now: number, policy: CallLimit): number[] {
   return budget.calls.filter((at) => at > now - windowOf(policy))
 }
 
@@ -115,7 +121,7 @@ function liveCalls(budget: CallBudget, now: number, policy: HeartbeatPolicy): nu
 export function callsInWindow(
   budget: CallBudget,
   now: number,
-  policy: HeartbeatPolicy = DEFAULT_HEARTBEAT_POLICY,
+  policy: CallLimit = DEFAULT_HEARTBEAT_POLICY,
 ): number {
   return liveCalls(budget, now, policy).length
 }
@@ -128,7 +134,7 @@ export function budgetAvailableAt(
   budget: CallBudget,
   now: number,
   kind: CallKind,
-  policy: HeartbeatPolicy = DEFAULT_HEARTBEAT_POLICY,
+  policy: CallLimit = DEFAULT_HEARTBEAT_POLICY,
 ): number {
   const { callLimit, changeReserve } = policy
   const limit = kind === 'change' ? callLimit : Math.max(0, callLimit - changeReserve)
@@ -143,7 +149,7 @@ export function budgetAvailableAt(
 export function spendBudget(
   budget: CallBudget,
   now: number,
-  policy: HeartbeatPolicy = DEFAULT_HEARTBEAT_POLICY,
+  policy: CallLimit = DEFAULT_HEARTBEAT_POLICY,
 ): CallBudget {
   return { calls: [...liveCalls(budget, now, policy), now] }
 }

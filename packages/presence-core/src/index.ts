@@ -56,6 +56,7 @@ export {
 } from './local-state.js'
 export {
   isValidPresenceKey,
+  MAX_CLOCK_SKEW_MS,
   META_LIMITS,
   type MetaParseResult,
   parseSessionMeta,

@@ -10,7 +10,7 @@ import {
   toSessionMeta,
   visibleFingerprint,
 } from './local-state.js'
-import type { SessionMeta } from './meta-schema.js'
+import { type SessionMeta, MAX_CLOCK_SKEW_MS as SKEW, sessionMetaSchema } from './meta-schema.js'
 import { DEFAULT_STATUS_POLICY as POLICY } from './status-policy.js'
 
 const ids = { userId: 'u', sessionId: 's' }
@@ -74,6 +74,57 @@ describe('local state machine', () => {
     )
     expect(s.manual?.status).toBe('away')
     expect(s.custom?.status?.text).toBe('hi')
+  })
+
+  describe('adopted stamps cannot come from the future', () => {
+    const NOW = Date.UTC(2026, 5, 12, 9, 0)
+    const adopt = (at: number, status: 'busy' | 'away' = 'busy', base = createLocalState(NOW)) =>
+      reduceLocal(base, { type: 'adopt', manual: { status, at } }, NOW)
+
+    it('takes a stamp up to now + skew as it is, and one beyond as now + skew', () => {
+      expect(adopt(NOW + SKEW - 1).manual).toEqual({ status: 'busy', at: NOW + SKEW - 1 })
+      expect(adopt(NOW + SKEW).manual).toEqual({ status: 'busy', at: NOW + SKEW })
+      expect(adopt(NOW + SKEW + 1).manual).toEqual({ status: 'busy', at: NOW + SKEW })
+      expect(adopt(Number.MAX_SAFE_INTEGER).manual).toEqual({ status: 'busy', at: NOW + SKEW })
+      const custom = reduceLocal(
+        createLocalState(NOW),
+        { type: 'adopt', custom: { status: { text: 'hi' }, at: Number.MAX_SAFE_INTEGER } },
+        NOW,
+      ).custom
+      expect(custom).toEqual({ status: { text: 'hi' }, at: NOW + SKEW })
+    })
+
+    it('our own next change stamps after it and stays a valid, safe stamp', () => {
+      const adopted = adopt(Number.MAX_SAFE_INTEGER)
+      const mine = reduceLocal(adopted, { type: 'set-manual', status: null }, NOW + 1)
+      expect(mine.manual).toEqual({ status: null, at: NOW + SKEW + 1 })
+      expect(Number.isSafeInteger(mine.manual!.at)).toBe(true)
+      const meta = toSessionMeta(mine, NOW + 1, POLICY, ctx)
+      expect(sessionMetaSchema.safeParse(meta).success).toBe(true)
+      // Without the clamp it would have been MAX_SAFE_INTEGER + 1, which no observer accepts.
+      expect(
+        sessionMetaSchema.safeParse({ ...meta, manual: { status: null, at: 2 ** 53 } }).success,
+      ).toBe(false)
+    })
+
+    it('a future setting already held is no news: no re-stamp as time moves on', () => {
+      const held = adopt(Number.MAX_SAFE_INTEGER)
+      const later = NOW + 10_000
+      const again = {
+        type: 'adopt',
+        manual: { status: 'busy', at: Number.MAX_SAFE_INTEGER },
+      } as const
+      expect(reduceLocal(held, again, later)).toBe(held)
+      // A different setting from the future is news, clamped to the bound of its own time.
+      const away = reduceLocal(held, { ...again, manual: { status: 'away', at: 2 ** 52 } }, later)
+      expect(away.manual).toEqual({ status: 'away', at: later + SKEW })
+    })
+
+    it('a stamp we set past the bound ourselves is not overtaken by a clamped one', () => {
+      let s = adopt(Number.MAX_SAFE_INTEGER)
+      s = reduceLocal(s, { type: 'set-manual', status: null }, NOW) // at NOW + SKEW + 1
+      expect(adopt(Number.MAX_SAFE_INTEGER, 'away', s)).toBe(s)
+    })
   })
 
   it('finds the newest settings among a user’s other sessions', () => {

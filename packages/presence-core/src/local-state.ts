@@ -4,7 +4,7 @@
  * reduction says whether the published view changed, which is what costs a presence call.
  */
 import { latestStamped, type SessionEntry } from './aggregation.js'
-import type { SessionMeta, Stamped } from './meta-schema.js'
+import { MAX_CLOCK_SKEW_MS, type SessionMeta, type Stamped } from './meta-schema.js'
 import {
   automaticStatus,
   effectiveStatus,
@@ -22,7 +22,7 @@ import type {
   Profile,
   SelfPresence,
 } from './types.js'
-import { defined, earliestAfter } from './util.js'
+import { defined, earliestAfter, sameData } from './util.js'
 
 export interface LocalState {
   readonly lastInputAt: number
@@ -98,8 +98,8 @@ export function reduceLocal(state: LocalState, event: LocalEvent, now: number): 
     case 'set-privacy':
       return { ...state, privacy: event.privacy }
     case 'adopt': {
-      const manual = later(event.manual, state.manual)
-      const custom = later(event.custom, state.custom)
+      const manual = adopted(event.manual, state.manual, now)
+      const custom = adopted(event.custom, state.custom, now)
       return manual === state.manual && custom === state.custom
         ? state
         : defined({ ...state, manual, custom })
@@ -114,8 +114,23 @@ function stampAfter(previous: Stamped<unknown> | undefined, now: number): number
   return previous && previous.at >= now ? previous.at + 1 : now
 }
 
-/** `candidate` when it was set later than `current` (or there is none), else `current`. */
-function later<T extends Stamped<unknown>>(candidate: T | undefined, current: T | undefined) {
+/**
+ * `candidate` when it was set later than `current` (or there is none), else `current`. A stamp
+ * more than MAX_CLOCK_SKEW_MS ahead of this clock counts as stamped at that bound, so no session
+ * under our key can push the stamps we set after it (stampAfter) out of the safe integers; and a
+ * setting from the future that we already hold is no news (re-stamping it as the bound moves on
+ * would republish on every presence event).
+ */
+function adopted<T>(
+  candidate: Stamped<T> | undefined,
+  current: Stamped<T> | undefined,
+  now: number,
+): Stamped<T> | undefined {
+  const bound = now + MAX_CLOCK_SKEW_MS
+  if (candidate && candidate.at > bound) {
+    if (current && sameData(current.status, candidate.status)) return current
+    candidate = { status: candidate.status, at: bound }
+  }
   return candidate && (!current || candidate.at > current.at) ? candidate : current
 }
 

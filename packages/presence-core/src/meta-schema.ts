@@ -92,6 +92,12 @@ export const sessionMetaSchema = object({
   profile: optional(profileSchema),
 })
 
+/**
+ * How far another device's wall clock may be believed to run ahead of ours. A time further ahead
+ * is from a wrong clock or a sender that lies, and is never taken at its word.
+ */
+export const MAX_CLOCK_SKEW_MS = 60_000
+
 /** A stamped setting: `at` (sender's wall clock) orders settings across a user's sessions. */
 export interface Stamped<T> {
   readonly status: T

@@ -2,6 +2,10 @@
  * PresenceRoom: the shell around one room's pure state. It feeds transport events through the
  * room-state functions, owns the room's timers (coalesced publish, heartbeat, lease expiry) on the
  * injected scheduler, spends presence calls from the budget, and runs broadcasts with receipts.
+ * Invariants: a visibility narrower than `everyone` publishes nothing in a room that is not
+ * private; a receipt goes out only while our own presence is confirmed in the room, to a sender
+ * present there, within the receipt throttle (see `mayConfirm`); a re-join on a visibility change
+ * keeps the room's identity, subscriptions and snapshot, and ignores the replaced room's events.
  */
 import { EventEmitter } from 'eventemitter3'
 import type { ZodMiniType } from 'zod/mini'
@@ -39,6 +43,7 @@ import type {
   TransportStatus,
   TransportStatusDetail,
 } from './ports.js'
+import { EMPTY_THROTTLE, takeReceipt } from './receipt-throttle.js'
 import {
   applyPresenceEvent,
   createRoomState,
@@ -49,7 +54,13 @@ import {
   type RoomUpdate,
   sessionsOf,
 } from './room-state.js'
-import type { Activity, BroadcastReport, MemberPresence, RoomSnapshot } from './types.js'
+import type {
+  Activity,
+  BroadcastReport,
+  MemberPresence,
+  PrivacySettings,
+  RoomSnapshot,
+} from './types.js'
 import { check } from './validate-input.js'
 
 /** What a room needs from its client: identity, time, the local meta, and where errors go. */
@@ -62,6 +73,9 @@ export interface RoomHost {
   readonly _roomState: RoomStateOptions
   _metaFor(ctx: MetaContext): SessionMeta
   _isHidden(): boolean
+  _visibility(): NonNullable<PrivacySettings['visibility']>
+  /** Opens the room on the client's transport (wrapped by its trust, if any). */
+  _open(roomId: string, isPrivate: boolean): TransportRoom
   _reportError(error: PresenceError): void
   _adoptFrom(entries: readonly SessionEntry[]): void
   _release(roomId: string): void
@@ -109,6 +123,11 @@ export interface PresenceRoom {
 export interface RoomHandle extends PresenceRoom {
   /** Something we publish may have changed: coalesce changes made close together into one update. */
   _requestPublish(): void
+  /**
+   * Privacy changed. A private room re-joins when the visibility did, so the room's authorization
+   * (Supabase's RLS track policy, decided at a membership's first track) is asked again.
+   */
+  _privacyChanged(visibilityChanged: boolean): void
   /** Closes the transport room; leaving removes our presence, so no untrack call is spent. */
   _dispose(): void
 }
@@ -138,7 +157,7 @@ export function listen<Events extends object>(
 export function createRoom(
   host: RoomHost,
   id: string,
-  transport: TransportRoom,
+  isPrivate: boolean,
   initialActivity?: Activity,
 ): RoomHandle {
   const { userId, sessionId, clock, scheduler, heartbeat: policy } = host
@@ -158,6 +177,15 @@ export function createRoom(
   let cancelFlush: (() => void) | undefined
   let broadcastCounter = 0
   let disposed = false
+  let transport: TransportRoom
+  let unsubscribers: (() => void)[] = []
+  /** Bumped by every presence call and membership change: only the latest track's outcome counts. */
+  let presenceCall = 0
+  /** Our meta is on the server in this membership: the latest track resolved, nothing undid it. */
+  let confirmed = false
+  /** A visibility narrower than `everyone` in a room that is not private: we publish nothing here. */
+  let exposed = false
+  let throttle = EMPTY_THROTTLE
 
   /** Errors go to the client's `error` event; none once the room is left. */
   const report = (error: PresenceError) => {
@@ -203,6 +231,7 @@ export function createRoom(
   function onStatus(status: TransportStatus, detail?: TransportStatusDetail): void {
     connection = status
     published = undefined
+    unconfirm()
     if (status === 'joined') {
       // A (re)join is a new membership on the server: it holds none of our presence and counts
       // presence calls afresh, and the sync that follows is the whole truth.
@@ -243,6 +272,43 @@ export function createRoom(
 
   // ── publishing ──────────────────────────────────────────────────────────────
 
+  function unconfirm(): void {
+    presenceCall++
+    confirmed = false
+  }
+
+  /** Whether we publish nothing here: privacy hides us, or this room is too public for it. */
+  const hiddenHere = () => exposed || host._isHidden()
+
+  /** Re-checks `exposed`, reporting each time the room enters that condition. */
+  function checkExposed(): void {
+    const visibility = host._visibility()
+    const was = exposed
+    exposed = !isPrivate && visibility !== 'everyone' && !host._isHidden()
+    if (exposed && !was)
+      report(
+        new PresenceError(
+          'PRESENCE_ROOM_NOT_PRIVATE',
+          `${id} is not private (anyone with the anon key can read it): visibility "${visibility}" publishes nothing there. Enter it with { private: true }.`,
+          { details: { roomId: id, visibility } },
+        ),
+      )
+  }
+
+  /**
+   * Asks the room's authorization again: a new transport room replaces this one. The snapshot
+   * stays until the new join's fresh sync replaces it; the new room reports `connecting` itself.
+   */
+  function rejoin(): void {
+    for (const unsubscribe of unsubscribers) unsubscribe()
+    transport.close().catch(noop)
+    connection = 'connecting'
+    published = undefined
+    unconfirm()
+    stopTimers()
+    open()
+  }
+
   function requestPublish(): void {
     if (connection !== 'joined' || cancelFlush) return
     if (policy.coalesceMs > 0) {
@@ -270,7 +336,7 @@ export function createRoom(
     // A left room is closed.
     if (connection !== 'joined') return
     const now = clock.now()
-    const hidden = host._isHidden()
+    const hidden = hiddenHere()
     if (hidden && published === undefined) return
     const { size, counts } = state.snapshot
     const roomSize = Math.max(1, size - counts.offline)
@@ -295,11 +361,25 @@ export function createRoom(
     published = fingerprint
     if (!meta) {
       setHeartbeat(undefined)
+      unconfirm()
       transport.untrack().catch(transportFailed('untrack'))
       return
     }
     seq = meta.seq
-    transport.track(meta).catch(transportFailed('track'))
+    // Only the latest call's outcome counts: a later call, a new status or a re-join supersedes
+    // it (a track failing because we closed its room is no news). A re-track in flight keeps the
+    // confirmation of the meta it replaces, which is still there.
+    const call = ++presenceCall
+    transport.track(meta).then(
+      () => {
+        if (call === presenceCall) confirmed = true
+      },
+      (error: unknown) => {
+        if (call !== presenceCall) return
+        confirmed = false
+        report(transportError('track', error))
+      },
+    )
     setHeartbeat(now + heartbeatIntervalFor(roomSize, policy))
   }
 
@@ -370,21 +450,47 @@ export function createRoom(
     dropped(`a malformed ${what}`)
   }
 
+  /**
+   * Whether to confirm a broadcast from `from`'s `session`. A receipt tells the whole room this
+   * session is online, so it goes out only while our presence is published and confirmed here
+   * (not hidden, the room's policy did not refuse our track), only to a sender present in the room
+   * (a forged sender gets nothing), and within the receipt throttle (no receipt storms).
+   */
+  function mayConfirm(from: string, session: string): boolean {
+    // A member with a live session is never offline.
+    if (
+      hiddenHere() ||
+      !confirmed ||
+      !sessionsOf(state, from).some((e) => e.meta.session === session)
+    )
+      return false
+    const decision = takeReceipt(throttle, JSON.stringify([from, session]), clock.now())
+    throttle = decision.throttle
+    if (decision.report)
+      report(
+        new PresenceError(
+          'PRESENCE_RATE_LIMITED',
+          `Too many receipt requests from ${from} in ${id}: receipts withheld`,
+          { details: { roomId: id, userId: from, sessionId: session } },
+        ),
+      )
+    return decision.send
+  }
+
   function onEnvelope(raw: unknown): void {
     const envelope = accept(broadcastEnvelopeSchema, raw, 'broadcast')
     if (!envelope || envelope.session === sessionId) return
-    // A receipt reveals that this session is online, so a session hidden by privacy never sends one.
-    if (envelope.receipts && !host._isHidden()) {
+    const { id: broadcastId, event, from, session } = envelope
+    if (envelope.receipts && mayConfirm(from, session)) {
       const receipt: Receipt = {
         v: 1,
-        id: envelope.id,
+        id: broadcastId,
         user: userId,
         session: sessionId,
-        to: envelope.session,
+        to: session,
       }
       transport.send(RECEIPT_EVENT, receipt).catch(transportFailed('receipt'))
     }
-    const { id: broadcastId, event, from, session } = envelope
     const meta: BroadcastMeta = { id: broadcastId, userId: from, sessionId: session }
     for (const handler of handlers.listeners(event)) {
       try {
@@ -404,12 +510,25 @@ export function createRoom(
     if (receipt?.to === sessionId) pending.get(receipt.id)?.(receipt.user)
   }
 
-  const unsubscribers = [
-    transport.onStatus(guarded(onStatus)),
-    transport.onPresence(guarded(onPresence)),
-    transport.onMessage(BROADCAST_EVENT, guarded(onEnvelope)),
-    transport.onMessage(RECEIPT_EVENT, guarded(onReceipt)),
-  ]
+  /** Opens the transport room and listens to it; a room since replaced is no longer heard. */
+  function open(): void {
+    const opened = host._open(id, isPrivate)
+    transport = opened
+    const live =
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A) => {
+        if (transport === opened) fn(...args)
+      }
+    unsubscribers = [
+      opened.onStatus(guarded(live(onStatus))),
+      opened.onPresence(guarded(live(onPresence))),
+      opened.onMessage(BROADCAST_EVENT, guarded(live(onEnvelope))),
+      opened.onMessage(RECEIPT_EVENT, guarded(live(onReceipt))),
+    ]
+  }
+
+  checkExposed()
+  open()
 
   return {
     id,
@@ -428,6 +547,11 @@ export function createRoom(
     broadcast,
     onBroadcast: (event, handler) => listen(handlers, event, handler),
     _requestPublish: requestPublish,
+    _privacyChanged(visibilityChanged) {
+      checkExposed()
+      if (visibilityChanged && isPrivate) rejoin()
+      else requestPublish()
+    },
     _dispose() {
       if (disposed) return
       for (const settle of pending.values()) settle()

@@ -21,6 +21,25 @@ import { canonicalJson, fromWire } from './wire.js'
 /** The reason Supabase gives when it closes a channel for too many presence calls. */
 export const PRESENCE_LIMIT_REASON = 'Client presence rate limit exceeded'
 
+/** Why a track the track policy refused fails. */
+export const TRACK_REFUSED_REASON = 'Unauthorized: the presence policy refused this track'
+
+/** One membership asking to track: a join of one room by one connection. */
+export interface TrackRequest {
+  readonly label: string
+  readonly roomId: string
+  readonly private: boolean
+  readonly key: string
+}
+
+/**
+ * Whether a membership may track, like Supabase's RLS insert policy for `presence` on
+ * `realtime.messages`: asked at the membership's first track under a policy and kept for the
+ * membership's life (a rejoin asks again). A refused track tracks nothing (a refused call still
+ * counts against the presence limit); the channel stays joined.
+ */
+export type TrackPolicy = (request: TrackRequest) => boolean
+
 export interface HubStats {
   /** Track calls the hub accepted, identical re-tracks included. */
   readonly tracks: number
@@ -56,6 +75,7 @@ export class HubEngine implements RoomHost {
     dropped: 0,
   }
   faults: FaultPlan
+  trackPolicy: TrackPolicy | undefined = undefined
   /** Unordered label pairs ("a\u0000b", sorted) that cannot reach each other. */
   readonly partitions = new Set<string>()
   private readonly topics = new Map<string, Topic>()
@@ -199,6 +219,7 @@ export class HubEngine implements RoomHost {
       topic: room.topic,
       key: room.key,
       tracked: undefined,
+      trackAllowed: undefined,
       calls: limit ? new SlidingWindow(limit) : undefined,
     }
     room.topic.members.add(member)
@@ -279,8 +300,21 @@ export class HubEngine implements RoomHost {
       this.kick(member)
       throw new Error(PRESENCE_LIMIT_REASON)
     }
-    if (op.kind === 'track') this.track(member, op.wire)
-    else this.untrack(member)
+    if (op.kind === 'untrack') this.untrack(member)
+    else if (this.mayTrack(member)) this.track(member, op.wire)
+    else throw new Error(TRACK_REFUSED_REASON)
+  }
+
+  private mayTrack(member: Membership): boolean {
+    const { conn, topic, key } = member
+    if (member.trackAllowed === undefined && this.trackPolicy)
+      member.trackAllowed = this.trackPolicy({
+        label: conn.label,
+        roomId: topic.roomId,
+        private: topic.isPrivate,
+        key,
+      })
+    return member.trackAllowed !== false
   }
 
   private track(member: Membership, wire: string): void {

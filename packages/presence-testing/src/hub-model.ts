@@ -34,6 +34,8 @@ export interface Membership {
   readonly topic: Topic
   readonly key: string
   tracked: TrackedMeta | undefined
+  /** The track policy's answer, asked at the membership's first track and kept for its life. */
+  trackAllowed: boolean | undefined
   /** Presence calls made in this membership; undefined when the limit is off. */
   readonly calls: SlidingWindow | undefined
 }

@@ -11,7 +11,13 @@ export {
 } from './fake-activity.js'
 export { createFakeClock, FAKE_CLOCK_START, type FakeClock } from './fake-clock.js'
 export type { HubFaults } from './fault-plan.js'
-export { type HubStats, PRESENCE_LIMIT_REASON } from './hub-engine.js'
+export {
+  type HubStats,
+  PRESENCE_LIMIT_REASON,
+  TRACK_REFUSED_REASON,
+  type TrackPolicy,
+  type TrackRequest,
+} from './hub-engine.js'
 export {
   createMemoryHub,
   type DisconnectOptions,

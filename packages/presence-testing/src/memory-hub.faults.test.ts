@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createFakeClock } from './fake-clock.js'
 import type { HubFaults } from './fault-plan.js'
+import { TRACK_REFUSED_REASON, type TrackRequest } from './hub-engine.js'
 import { createMemoryHub, type MemoryHubOptions } from './memory-hub.js'
 import { type ProbeEntry, probeRoom } from './room-probe.js'
 
@@ -76,6 +77,39 @@ describe('memory hub: partitions', () => {
     const { hub } = await setup()
     expect(() => hub.partition('a', 'nobody')).toThrow(/no connection/)
     expect(() => hub.partition('a', 'a')).toThrow(/itself/)
+  })
+})
+
+describe('memory hub: track policy', () => {
+  it('refuses the tracks of a refused membership, asking once per membership until it rejoins', async () => {
+    const { clock, hub, rooms } = await setup()
+    const [a, b, c] = rooms as [(typeof rooms)[0], (typeof rooms)[0], (typeof rooms)[0]]
+    const asked: TrackRequest[] = []
+    hub.setTrackPolicy((request) => {
+      asked.push(request)
+      return request.label !== 'b'
+    })
+    await a.room.track({ who: 'a' })
+    await expect(b.room.track({ who: 'b' })).rejects.toThrow(TRACK_REFUSED_REASON)
+    await expect(b.room.track({ who: 'b', again: true })).rejects.toThrow(TRACK_REFUSED_REASON)
+    await clock.flush()
+    expect(Object.keys(c.state())).toEqual(['a'])
+    expect(b.status()).toBe('joined')
+    expect(asked).toEqual([
+      { label: 'a', roomId: 'wedding:123', private: false, key: 'a' },
+      { label: 'b', roomId: 'wedding:123', private: false, key: 'b' },
+    ])
+
+    // Lifting the policy does not revive a refused membership; its rejoin is a new one.
+    hub.setTrackPolicy(undefined)
+    await expect(b.room.track({ who: 'b' })).rejects.toThrow(TRACK_REFUSED_REASON)
+    await b.room.untrack()
+    hub.reconnect('b')
+    await clock.flush()
+    await b.room.track({ who: 'b' })
+    await clock.flush()
+    expect(Object.keys(c.state()).sort()).toEqual(['a', 'b'])
+    expect(hub.stats().tracks).toBe(2)
   })
 })
 

@@ -12,7 +12,7 @@ import type {
   TransportRoom,
 } from '@wedsync/presence-core'
 import { createFaultPlan, type HubFaults } from './fault-plan.js'
-import { HubEngine, type HubStats, pairKey } from './hub-engine.js'
+import { HubEngine, type HubStats, pairKey, type TrackPolicy } from './hub-engine.js'
 import type { Connection } from './hub-model.js'
 import { createPrng } from './prng.js'
 import { type PresenceLimit, SUPABASE_PRESENCE_LIMIT } from './sliding-window.js'
@@ -51,7 +51,7 @@ export interface DisconnectOptions {
   readonly silent?: boolean
 }
 
-export type { HubFaults, HubStats }
+export type { HubFaults, HubStats, TrackPolicy }
 
 export interface MemoryHub {
   /** Opens a new socket named `label`; labels are unique within a hub. */
@@ -73,6 +73,12 @@ export interface MemoryHub {
   heal(): void
   /** Replaces the current faults; `{}` clears them. Syncs and status events are never dropped. */
   setFaults(faults: HubFaults): void
+  /**
+   * Refuses tracks the way a room's RLS policy does (see `TrackPolicy`): decided at a
+   * membership's first track and kept until it rejoins. `undefined` stops asking; a membership
+   * already refused stays refused until it rejoins.
+   */
+  setTrackPolicy(policy: TrackPolicy | undefined): void
   /** The hub's own presence state of a room (ghosts included). */
   state(roomId: string, options?: { readonly private?: boolean }): PresenceState
   stats(): HubStats
@@ -186,6 +192,9 @@ export function createMemoryHub(options: MemoryHubOptions): MemoryHub {
     },
     setFaults(faults) {
       engine.faults = createFaultPlan(faults, random)
+    },
+    setTrackPolicy(policy) {
+      engine.trackPolicy = policy
     },
     state: (roomId, stateOptions) => engine.state(roomId, stateOptions?.private === true),
     stats: () => ({ ...engine.counters }),

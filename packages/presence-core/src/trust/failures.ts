@@ -1,25 +1,26 @@
 /**
  * Why a signed message was dropped: one stable code each, in `details.reason` of the
- * PRESENCE_NOT_VERIFIED error an observer reports. Apps and tests switch on these, never on text.
+ * PRESENCE_NOT_VERIFIED error an observer reports. Apps and tests switch on these, never on text;
+ * each text completes the sentence "Dropped … in <room>: it …".
  */
 export const VERIFICATION_FAILURES = {
   'missing-proof': 'carries no proof (sent by an unverified client)',
-  'malformed-proof': 'its proof is not one a session makes',
-  'credential-invalid': 'its credential is malformed or not signed by a trusted issuer key',
-  'credential-expired': 'its credential has expired',
-  'unknown-key': 'its credential names an issuer key the key set does not hold',
-  'keys-unavailable': "the issuer's key set could not be fetched",
-  'bad-signature': 'its signature does not match its content and session key',
-  'wrong-user': "its user is not the credential's",
-  'wrong-session': "its session is not the credential's",
-  'wrong-room': 'it was signed for another room',
-  'room-not-allowed': 'its credential does not admit this room',
-  'from-the-future': 'its times lie further ahead of this clock than the allowed skew',
-  'window-passed': 'its validity window has ended',
-  'window-too-long': 'its validity window is longer than its lease allows',
-  'stale-seq': 'an equal or newer publish of its session was already heard',
-  'too-old': 'it was signed longer ago than a message may travel',
-  replayed: 'the same signed message was heard before',
+  'malformed-proof': 'carries a proof no session makes',
+  'credential-invalid': 'carries a credential that is malformed or not signed by a trusted key',
+  'credential-expired': 'carries an expired credential',
+  'unknown-key': 'carries a credential signed by a key the issuer key set does not hold',
+  'keys-unavailable': "could not be checked: the issuer's key set could not be fetched",
+  'bad-signature': 'carries a signature that does not match its content and session key',
+  'wrong-user': "names a user other than its credential's",
+  'wrong-session': "names a session other than its credential's",
+  'wrong-room': 'was signed for another room',
+  'room-not-allowed': 'carries a credential that does not admit this room',
+  'from-the-future': 'carries times further ahead of this clock than the allowed skew',
+  'window-passed': 'is past its validity window',
+  'window-too-long': 'claims a validity window longer than its lease',
+  'stale-seq': 'is not newer than a publish of its session already heard',
+  'too-old': 'was signed longer ago than a message may travel',
+  replayed: 'was heard before (the same signed message)',
 } as const
 
 export type VerificationFailure = keyof typeof VERIFICATION_FAILURES
