@@ -1,7 +1,9 @@
 /**
  * The board's composition root: reads the address (who you are, which wedding, test timings),
- * connects to Realtime, creates your presence client over the receipt tap, connects to the
- * presence API when there is one (and mirrors your presence to it), and renders.
+ * connects to Realtime and, when there is one, to the presence API; creates your presence client —
+ * verified with a session credential from that API when there is one and the page can verify
+ * (a secure context), unverified otherwise — with the receipt tap on what it hears; mirrors your
+ * presence to the API; and renders, saying which mode it runs in.
  */
 import '@fontsource-variable/inter'
 import './styles.css'
@@ -15,15 +17,22 @@ import { parseBoardConfig } from './config.js'
 import { connectPresenceApi } from './presence-api.js'
 import { startPresenceReporter } from './presence-reporter.js'
 import { connectRealtime } from './realtime.js'
-import { createReceiptTap } from './receipt-tap.js'
+import { createReceiptTap, placeReceiptTap } from './receipt-tap.js'
+import { createTrustMonitor } from './trust-monitor.js'
 import { App } from './ui/App.js'
 import { Setup } from './ui/Setup.js'
+import { boardTrust, jwksUrlOf } from './verification.js'
 
 const root = createRoot(document.getElementById('root')!)
 const url = import.meta.env.VITE_SUPABASE_URL as string | undefined
 const anonKey = import.meta.env.VITE_SUPABASE_ANON_KEY as string | undefined
-/** The demo's presence API (team availability, fallback routing); unset on Realtime alone. */
+/**
+ * The demo's presence API (team availability, fallback routing, session credentials and the keys
+ * they verify with); unset on Realtime alone, and then the board is unverified.
+ */
 const presenceApiUrl = import.meta.env.VITE_PRESENCE_API_URL as string | undefined
+/** The `iss` the API's credentials carry; unchecked when unset. */
+const presenceIssuer = import.meta.env.VITE_PRESENCE_ISSUER as string | undefined
 
 if (!url || !anonKey) {
   root.render(<Setup />)
@@ -34,9 +43,26 @@ if (!url || !anonKey) {
   const privacyKey = `wedsync-board:privacy:${me.userId}`
   const privacy = readPrivacy(privacyKey)
   const connection = connectRealtime({ url, anonKey })
-  const tap = createReceiptTap(connection.transport)
+  const api = presenceApiUrl
+    ? connectPresenceApi({ baseUrl: presenceApiUrl, userId: me.userId })
+    : undefined
+  const trust = boardTrust(
+    api && {
+      api,
+      jwksUrl: jwksUrlOf(presenceApiUrl!, window.location.href),
+      issuer: presenceIssuer,
+      userId: me.userId,
+    },
+  )
+  if (trust.mode === 'unverified' && api)
+    console.warn(`wedding board: presence is not verified: ${trust.reason}`)
+  const tap = createReceiptTap()
   const client = createPresenceClient({
-    transport: tap.transport,
+    ...placeReceiptTap(
+      tap,
+      connection.transport,
+      trust.mode === 'verified' ? trust.trust : undefined,
+    ),
     userId: me.userId,
     profile: { name: me.name, role: me.role },
     activity: createDomActivitySource(),
@@ -45,10 +71,16 @@ if (!url || !anonKey) {
     ...(config.awayAfterMs !== undefined && { awayAfterMs: config.awayAfterMs }),
     ...(config.heartbeat && { heartbeat: config.heartbeat }),
   })
-  client.on('error', (error) => console.warn(`presence: ${error.message}`))
-  const api = presenceApiUrl
-    ? connectPresenceApi({ baseUrl: presenceApiUrl, userId: me.userId })
-    : undefined
+  // What the top bar says comes from the client itself: `verified` only when it verifies.
+  const monitor = createTrustMonitor(
+    client.trust,
+    trust.mode === 'unverified' ? trust.reason : undefined,
+  )
+  client.on('error', (error) => {
+    // Dropped updates are counted in the top bar; one line each would let a flood fill the
+    // console, so they are logged only while developing. Everything else is always logged.
+    if (!monitor.report(error) || import.meta.env.DEV) console.warn(`presence: ${error.message}`)
+  })
   const reporter =
     api &&
     startPresenceReporter({
@@ -76,6 +108,7 @@ if (!url || !anonKey) {
           config={config}
           me={me}
           tap={tap}
+          trust={monitor}
           api={api}
           reporter={reporter}
           initialPrivacy={privacy}

@@ -1,11 +1,13 @@
 /**
  * The board in a real browser: Debian's Chromium (playwright-core) opens the built board twice, as
  * two suppliers of one wedding, on our local Realtime server through real supabase-js, with the
- * demo's presence API behind it (team availability, the notification router, the outbox); two
- * more suppliers join from Node (supabase-js over ws), as people without the board open, and are
- * recorded in the API as the demo records its simulated suppliers. Every wait is for a state of
- * the page (locator waits), never for time. Screenshots of each state go to screenshots/
- * (untracked; the README's pictures are copies of some of them in images/).
+ * demo's presence API behind it (team availability, the notification router, the outbox, session
+ * credentials: every board and client there is verified); two more suppliers join from Node
+ * (supabase-js over ws), as people without the board open, verified the same way and recorded in
+ * the API as the demo records its simulated suppliers. Without the API the board is unverified,
+ * says so, and shows whatever anyone claims. Every wait is for a state of the page (locator
+ * waits), never for time. Screenshots of each state go to screenshots/ (untracked; the README's
+ * pictures are copies of some of them in images/).
  */
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -28,8 +30,11 @@ import {
   startPresenceApiServer,
 } from '../src/demo/presence-api-server.js'
 import { on } from '../src/demo/seed-history.js'
+import { connectPresenceApi } from '../src/presence-api.js'
 import { connectRealtime, type RealtimeConnection } from '../src/realtime.js'
+import { createVerifiedTrust } from '../src/verification.js'
 import { launchChromium } from './chromium.js'
+import { FORGED_STATUS, type Forgery, forgedMeta, forgePresence } from './forge.js'
 
 const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url))
 /** The lease a closed page must be gone within (core's default; the server reports it sooner). */
@@ -99,8 +104,9 @@ async function open(as: string, params = '', on: BoardServer = board): Promise<P
 }
 
 /**
- * A supplier on a laptop without the board: a Node client on real supabase-js, recorded in the
- * presence API as the demo records its simulated suppliers.
+ * A supplier on a laptop without the board: a Node client on real supabase-js, verified with a
+ * credential the presence API issues to them (signed in as themselves), and recorded in the API
+ * as the demo records its simulated suppliers.
  */
 function nodeSupplier(userId: string): PresenceClient {
   const connection = connectRealtime({
@@ -113,7 +119,14 @@ function nodeSupplier(userId: string): PresenceClient {
     transport: connection.transport,
     userId,
     profile: { name: person.name, role: person.role },
+    trust: createVerifiedTrust({
+      api: connectPresenceApi({ baseUrl: `${api.url}${api.basePath}`, userId }),
+      jwksUrl: api.jwksUrl,
+      issuer: api.issuer,
+      userId,
+    }),
   })
+  expect(client.trust).toBe('verified')
   nodeSuppliers.push({ client, connection })
   const unfollow = api.recorder.follow(client)
   const destroy = client.destroy.bind(client)
@@ -128,6 +141,10 @@ const sentence = (page: Page, text: RegExp) =>
   page.locator('.availability-sentence').filter({ hasText: text })
 
 const row = (page: Page, name: string) => page.getByRole('listitem', { name })
+
+/** The top bar's badge: "Verified" or "Unverified". */
+const trustBadge = (page: Page, mode: 'verified' | 'unverified') =>
+  page.locator(`.trust-${mode}`, { hasText: mode === 'verified' ? 'Verified' : 'Unverified' })
 
 async function expectStatus(page: Page, name: string, status: string, timeout = WAIT_MS) {
   await row(page, name).locator('.pill', { hasText: status }).waitFor({ timeout })
@@ -144,6 +161,9 @@ describe('the wedding board in Chromium', () => {
     // ── both open Ana & Ben's wedding: each sees the other appear ─────────────
     const maya = await open('u-venue')
     const priya = await open('u-photo')
+    // With the presence API, both boards verify: each sees the other only once that verified.
+    await trustBadge(maya, 'verified').waitFor({ timeout: WAIT_MS })
+    await trustBadge(priya, 'verified').waitFor({ timeout: WAIT_MS })
     await expectStatus(maya, 'Priya Shah', 'Online')
     await expectStatus(priya, 'Maya Okafor', 'Online')
     await expect
@@ -304,13 +324,18 @@ describe('the wedding board in Chromium', () => {
       .waitFor({ timeout: WAIT_MS })
     console.log(`closed page shown offline after ${goneAfterMs} ms`)
     await shot(maya, 'board-offline')
+    // Everything on this board was signed and verified: nothing had to be dropped.
+    expect(await maya.locator('.trust-dropped').count()).toBe(0)
   })
 
-  it('without the presence API (Realtime alone): live receipts, and says what is unavailable', async () => {
+  it('without the presence API (Realtime alone): unverified, live receipts, and says what is unavailable', async () => {
     const plain = await startBuiltBoard({ url: server.url, anonKey: DEV_ANON_KEY })
+    let forgery: Forgery | undefined
     try {
       const maya = await open('u-venue', '&wedding=456', plain)
       const lena = await open('u-baker', '&wedding=456', plain)
+      await trustBadge(maya, 'unverified').waitFor({ timeout: WAIT_MS })
+      expect(await maya.locator('.trust').getAttribute('title')).toContain('no presence API')
       await expectStatus(maya, 'Lena Fischer', 'Online')
       await sentence(maya, /^Not available on this board$/).waitFor({ timeout: WAIT_MS })
       expect(await maya.locator('.availability-meta').textContent()).toContain('pnpm demo')
@@ -333,7 +358,18 @@ describe('the wedding board in Chromium', () => {
         await receipts.locator('.receipt', { hasText: 'Inès Duarte' }).textContent(),
       ).toContain('Offline · call or email')
       await shot(maya, 'board-without-api')
+
+      // Unverified, a board shows whatever anyone claims: an unsigned meta under Lena's key
+      // gives her a custom status she never set (the demo's verified board drops the same).
+      forgery = await forgePresence(
+        { url: server.url, anonKey: DEV_ANON_KEY },
+        'wedding:456',
+        'u-baker',
+        forgedMeta(Date.now()),
+      )
+      await row(maya, 'Lena Fischer').getByText(FORGED_STATUS).waitFor({ timeout: WAIT_MS })
     } finally {
+      await forgery?.close()
       await plain.close()
     }
   })

@@ -3,6 +3,7 @@
  * Arriving creates a client and enters the wedding's room; working gives input and sets the
  * activity; quiet stops input so the client turns idle and away by itself; leaving destroys the
  * client, as a laptop lid shutting would. Receipts for broadcasts are the client's own doing.
+ * Given `trust`, every client the bot creates is verified: a fresh trust (one session) each time.
  */
 import {
   type Clock,
@@ -11,6 +12,7 @@ import {
   type PresenceError,
   type PresenceRoom,
   type PresenceTransport,
+  type PresenceTrust,
   type Scheduler,
   type SelfPresence,
 } from '@wedsync/presence-core'
@@ -38,6 +40,11 @@ export interface BotOptions {
   readonly scheduler: Scheduler
   readonly random: Random
   readonly pace?: BotPace
+  /**
+   * Verified presence: a new trust for each client the bot creates (each arrival is a new session
+   * with its own credential). Absent: the bot's presence is its own claim.
+   */
+  readonly trust?: () => PresenceTrust
   /** One line per step, for the demo's console. */
   readonly log?: (line: string) => void
   /** What the bot's client reports (dropped payloads, failed calls). Default: logged. */
@@ -97,6 +104,7 @@ export function startBot(options: BotOptions): Bot {
           activity,
           idleAfterMs: pace.idleAfterMs,
           awayAfterMs: pace.awayAfterMs,
+          ...(options.trust && { trust: options.trust() }),
         })
         client.on('error', onError)
         if (options.onPresence) {

@@ -2,7 +2,8 @@
  * Serving the board from Node: Vite's dev server for the demo (reloads as you edit), or a
  * production build behind Vite's preview server for the browser tests. Both point the board at a
  * Realtime URL and key given here rather than read from the environment, and, when there is one,
- * forward the presence API's base path to its server, so the board calls it on its own origin.
+ * forward the presence API's base path to its server, so the board calls it on its own origin
+ * (its session credentials and JWKS included: the board verifies presence with them).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -17,10 +18,14 @@ export interface RealtimeAddress {
   readonly anonKey: string
 }
 
-/** The demo's presence API: its server's origin and the base path its handlers answer on. */
+/**
+ * The demo's presence API: its server's origin, the base path its handlers answer on, and the
+ * `iss` of the session credentials it issues (the board verifies with its JWKS on the same path).
+ */
 export interface PresenceApiAddress {
   readonly url: string
   readonly basePath: string
+  readonly issuer?: string
 }
 
 export interface BoardServer {
@@ -38,6 +43,7 @@ function boardConfig(realtime: RealtimeAddress, api?: PresenceApiAddress): Inlin
       'import.meta.env.VITE_SUPABASE_URL': JSON.stringify(realtime.url),
       'import.meta.env.VITE_SUPABASE_ANON_KEY': JSON.stringify(realtime.anonKey),
       ...(api && { 'import.meta.env.VITE_PRESENCE_API_URL': JSON.stringify(api.basePath) }),
+      ...(api?.issuer && { 'import.meta.env.VITE_PRESENCE_ISSUER': JSON.stringify(api.issuer) }),
     },
     ...(proxy && { server: { proxy }, preview: { proxy } }),
   }

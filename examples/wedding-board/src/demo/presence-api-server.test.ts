@@ -1,8 +1,13 @@
 /**
  * The demo's presence API over real HTTP on a local port, with a fake clock for its time: the
  * dev sign-in, team availability from the seeded history (privacy applied), the recorded bots,
- * and notifications routed into the outbox.
+ * notifications routed into the outbox, and session credentials that verify against its JWKS.
  */
+import {
+  createCredentialVerifier,
+  createIssuerKeys,
+  createWebCryptoSuite,
+} from '@wedsync/presence-core/trust'
 import { type TeamAvailabilitySummary, zonedParts } from '@wedsync/presence-server'
 import { createFakeClock } from '@wedsync/presence-testing'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -103,5 +108,54 @@ describe('the demo presence API', () => {
       'Push to Oskar Lindqvist: “Ceremony moved to 4 PM” — from Maya Okafor',
       'SMS to Oskar Lindqvist (07700 900105): “Ceremony moved to 4 PM” — from Maya Okafor',
     ])
+  })
+
+  it('issues session credentials to the signed-in supplier, for their weddings only, verifiable with its JWKS', async () => {
+    const fake = clock()
+    api = await startPresenceApiServer({ clock: fake, scheduler: fake, history: false })
+    const server = api
+    const suite = createWebCryptoSuite()
+    const { publicJwk } = await suite.generateSessionKey()
+    const createSession = async (as: string, body: object) =>
+      fetch(`${server.url}${server.basePath}/presence/sessions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await signIn(server, as)}` },
+        body: JSON.stringify(body),
+      })
+    const rooms = ['wedding:123', 'wedding:456']
+    const response = await createSession('u-photo', {
+      sessionId: 's-1',
+      publicKey: publicJwk,
+      rooms,
+    })
+    expect(response.status).toBe(201)
+    const { credential, userId } = (await response.json()) as { credential: string; userId: string }
+    expect(userId).toBe('u-photo')
+
+    // As an observer checks it: against the keys the API publishes, from the issuer the board expects.
+    const verifier = createCredentialVerifier({
+      keys: createIssuerKeys({ jwksUrl: api.jwksUrl }, fake),
+      suite,
+      issuer: api.issuer,
+      skewMs: 30_000,
+    })
+    expect(await verifier.verify(credential, fake.now())).toMatchObject({
+      ok: true,
+      value: { userId: 'u-photo', sessionId: 's-1', rooms },
+    })
+    // The florist works on Ana & Ben's wedding only: no credential for Chloé & Dev's room.
+    const florist = await createSession('u-florist', {
+      sessionId: 's-2',
+      publicKey: publicJwk,
+      rooms: ['wedding:123', 'wedding:456'],
+    })
+    expect(florist.status).toBe(403)
+    // Without a token there is none at all; the keys themselves are public.
+    const anonymous = await fetch(`${api.url}${api.basePath}/presence/sessions`, {
+      method: 'POST',
+      body: JSON.stringify({ sessionId: 's-3', publicKey: publicJwk }),
+    })
+    expect(anonymous.status).toBe(401)
+    expect((await fetch(api.jwksUrl)).status).toBe(200)
   })
 })

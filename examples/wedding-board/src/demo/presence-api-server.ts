@@ -3,16 +3,20 @@
  * process, over an in-memory store, on a local port. Teams come from the cast, a few weeks of
  * history are seeded (see seed-history.ts), the simulated suppliers are recorded as they go, and
  * the router's hooks are the demo outbox: nothing is ever sent. Requests are authenticated with
- * the development JWT secret (tokens from the demo's sign-in). The composition root of the
- * server side: the only place that names its concrete parts.
+ * the development JWT secret (tokens from the demo's sign-in). It also issues session credentials
+ * for verified presence (`POST /presence/sessions`, `GET /presence/.well-known/jwks.json`), signed
+ * by a key made at start and kept only in memory: a credential outlives no run of the demo. The
+ * composition root of the server side: the only place that names its concrete parts.
  */
 import { type Clock, type Scheduler, systemClock, systemScheduler } from '@wedsync/presence-core'
 import {
+  createCredentialIssuer,
   createJwtAuthenticator,
   createMemoryNotificationStore,
   createMemoryStore,
   createNotificationRouter,
   createPresenceHandlers,
+  generateSigningKey,
   type NotificationRouter,
   type PresenceStore,
   presenceFromStore,
@@ -21,7 +25,8 @@ import {
 import { servePresence } from '@wedsync/presence-server/node'
 import { DEV_JWT_SECRET } from '@wedsync/presence-testing/server'
 import { type Random, seededRandom } from '../bots/plan.js'
-import { supplierById, teamIdOf, WEDDINGS } from '../cast.js'
+import { roomOf, supplierById, teamIdOf, WEDDINGS } from '../cast.js'
+import { JWKS_PATH } from '../verification.js'
 import { createDevSignIn } from './dev-sign-in.js'
 import { createOutbox, type Outbox } from './outbox.js'
 import { createPresenceRecorder, type PresenceRecorder } from './presence-recorder.js'
@@ -31,6 +36,8 @@ import { castHistory, DEMO_ROUTINES, type Routine, seedHistory } from './seed-hi
 export const PRESENCE_API_BASE_PATH = '/presence-api'
 /** The cast works in the venues' zone: their patterns are in its hours. */
 export const CAST_TIME_ZONE = 'Europe/London'
+/** The `iss` of the demo's session credentials; verifiers insist on it. */
+export const DEMO_CREDENTIAL_ISSUER = 'urn:wedsync:wedding-board-demo'
 
 export interface PresenceApiServerOptions {
   /** Default 0: any free port. */
@@ -55,6 +62,10 @@ export interface PresenceApiServer {
   readonly outbox: Outbox
   /** Records the simulated suppliers (bots) in the store. */
   readonly recorder: PresenceRecorder
+  /** The `iss` its session credentials carry. */
+  readonly issuer: string
+  /** The absolute URL of its JWKS (`GET …/presence/.well-known/jwks.json`), for Node clients. */
+  readonly jwksUrl: string
   close(): Promise<void>
 }
 
@@ -106,6 +117,12 @@ export async function startPresenceApiServer(
     onError,
   })
 
+  // A fresh key every run: nothing to configure, and no credential of an earlier run verifies.
+  const credentials = createCredentialIssuer({
+    keys: [await generateSigningKey()],
+    issuer: DEMO_CREDENTIAL_ISSUER,
+    clock,
+  })
   const handlers = createPresenceHandlers({
     store,
     authenticate: createJwtAuthenticator({ secret: DEV_JWT_SECRET, clock }),
@@ -114,6 +131,7 @@ export async function startPresenceApiServer(
     teamNoun: { one: 'supplier', other: 'suppliers' },
     availability: { timeZone: CAST_TIME_ZONE, memberTimeZone: () => CAST_TIME_ZONE },
     notifications: { router },
+    sessions: { issuer: credentials, mayEnter: mayEnterWeddingRooms },
     onError,
   })
   const signIn = createDevSignIn({ secret: DEV_JWT_SECRET, clock })
@@ -131,6 +149,8 @@ export async function startPresenceApiServer(
     router,
     outbox,
     recorder,
+    issuer: DEMO_CREDENTIAL_ISSUER,
+    jwksUrl: `${server.url}${PRESENCE_API_BASE_PATH}${JWKS_PATH}`,
     async close() {
       recorder.stop()
       router.stop()
@@ -138,4 +158,14 @@ export async function startPresenceApiServer(
       await store.close()
     },
   }
+}
+
+/**
+ * Who may have a credential naming rooms: the team of each room's wedding. (The handlers' default
+ * reads the team whose id is the room id; here rooms are `wedding:<id>` and teams `wedding-<id>`.)
+ */
+export function mayEnterWeddingRooms(userId: string, rooms: readonly string[]): boolean {
+  return rooms.every((roomId) =>
+    WEDDINGS.some((wedding) => roomOf(wedding.id) === roomId && wedding.team.includes(userId)),
+  )
 }

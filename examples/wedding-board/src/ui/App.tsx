@@ -6,6 +6,7 @@ import { roomOf, type Supplier, teamIdOf, weddingById, weddingsOf } from '../cas
 import type { BoardConfig } from '../config.js'
 import type { PresenceReporter } from '../presence-reporter.js'
 import type { ReceiptTap } from '../receipt-tap.js'
+import type { TrustMonitor } from '../trust-monitor.js'
 import { AvailabilityCard } from './AvailabilityCard.js'
 import { AvailabilityNotesProvider } from './availability-context.js'
 import { IncomingUrgent } from './IncomingUrgent.js'
@@ -23,6 +24,8 @@ export interface AppProps {
   readonly config: BoardConfig
   readonly me: Supplier
   readonly tap: ReceiptTap
+  /** Verified or not, and the updates dropped because they did not verify. */
+  readonly trust: TrustMonitor
   /** The presence API (team availability, fallback routing); absent on Realtime alone. */
   readonly api: PresenceApiClient | undefined
   /** Mirrors your presence and privacy to the API, when there is one. */
@@ -36,6 +39,7 @@ export function App({
   config,
   me,
   tap,
+  trust,
   api,
   reporter,
   initialPrivacy,
@@ -75,6 +79,7 @@ export function App({
         weddings={weddingsOf(me.userId)}
         weddingId={weddingId}
         roomId={roomId}
+        trust={trust}
         onSwitch={switchTo}
       />
       <IncomingUrgent roomId={roomId} />

@@ -2,7 +2,9 @@ import type { TransportStatus } from '@wedsync/presence-core'
 import { useConnectionStatus, useMyPresence } from '@wedsync/presence-react'
 import type { Supplier, Wedding } from '../cast.js'
 import { STATUS_LABEL } from '../reach.js'
+import type { TrustMonitor } from '../trust-monitor.js'
 import { Avatar } from './Avatar.js'
+import { TrustBadge } from './TrustBadge.js'
 
 const CONNECTION_LABEL: Readonly<Record<TransportStatus, string>> = {
   connecting: 'Connecting…',
@@ -27,12 +29,14 @@ export function TopBar({
   weddings,
   weddingId,
   roomId,
+  trust,
   onSwitch,
 }: {
   me: Supplier
   weddings: readonly Wedding[]
   weddingId: string
   roomId: string
+  trust: TrustMonitor
   onSwitch: (weddingId: string) => void
 }) {
   const connection = useConnectionStatus(roomId)
@@ -66,6 +70,7 @@ export function TopBar({
           <span className="connection-dot" aria-hidden="true" />
           {CONNECTION_LABEL[connection]}
         </span>
+        <TrustBadge monitor={trust} />
         <span className="me">
           <Avatar id={me.userId} name={me.name} status={self.status} size="sm" />
           <span className="me-text">
