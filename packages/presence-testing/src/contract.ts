@@ -3,8 +3,17 @@
  * against Supabase over a real server. Tests wait for events, never for time, so they hold on any
  * latency; each room id is fresh, and each membership stays well inside Supabase's presence limit.
  */
-import type { PresenceState, PresenceTransport, TransportMeta } from '@wedsync/presence-core'
+import {
+  type PresenceError,
+  type PresenceState,
+  type PresenceTransport,
+  systemClock,
+  systemScheduler,
+  type TransportMeta,
+} from '@wedsync/presence-core'
+import { createSessionTrust } from '@wedsync/presence-core/trust'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createTestIssuer } from './credential-issuer.js'
 import { type ProbeEntry, probeRoom, type RoomProbe } from './room-probe.js'
 import { canonicalJson, toWire } from './wire.js'
 
@@ -276,6 +285,43 @@ export function runTransportContract(options: TransportContractOptions): void {
       timeout,
     )
   })
+}
+
+/**
+ * The contract's context in the verified trust mode: each connection of `base` wrapped by a
+ * session trust of the user the contract names, with a credential from a test issuer. Anything a
+ * connection drops or fails to verify fails the test at cleanup: honest traffic must all verify.
+ */
+export async function verifiedContractContext(
+  base: Omit<TransportContractContext, 'connect'> & { connect(label: string): PresenceTransport },
+): Promise<TransportContractContext> {
+  const issuer = await createTestIssuer(systemClock)
+  const reported: PresenceError[] = []
+  const trusts: { dispose(): void }[] = []
+  return {
+    connect(label, key) {
+      const trust = createSessionTrust({
+        credentials: issuer.source(),
+        keys: { jwks: issuer.jwks },
+      })
+      trusts.push(trust)
+      return trust.wrap(base.connect(label), {
+        userId: key,
+        sessionId: `session-${label}`,
+        clock: systemClock,
+        scheduler: systemScheduler,
+        report: (error) => reported.push(error),
+      })
+    },
+    reconnect: (label) => base.reconnect(label),
+    async cleanup() {
+      for (const trust of trusts.splice(0)) trust.dispose()
+      await base.cleanup()
+      const problems = reported.splice(0)
+      if (problems.length > 0)
+        throw new Error(`honest traffic was reported: ${problems.map((e) => e.message).join('; ')}`)
+    },
+  }
 }
 
 let roomCounter = 0

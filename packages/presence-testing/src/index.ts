@@ -3,6 +3,12 @@
  * activity source, an in-memory transport hub with fault controls, and probes to wait on rooms.
  * The transport contract suite is a separate entry: `@wedsync/presence-testing/contract`.
  */
+export {
+  createTestIssuer,
+  type IssueOptions,
+  TEST_ISSUER,
+  type TestIssuer,
+} from './credential-issuer.js'
 export { createDeferred, type Deferred } from './deferred.js'
 export {
   createFakeActivity,

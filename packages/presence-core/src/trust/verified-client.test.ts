@@ -242,6 +242,10 @@ describe('a malicious member cannot speak or confirm for someone else', () => {
     hub.disconnect(photo.label, { silent: true })
     const forger = await signer('u-mallory')
     const wire = raw('mallory', 'u-mallory')
+    let wireJoined = false
+    wire.onStatus((status) => {
+      wireJoined ||= status === 'joined'
+    })
     wire.onMessage(BROADCAST_EVENT, (envelope) => {
       const { id, session } = envelope as { id: string; session: string }
       const claim = { v: 1, id, user: 'u-photo', session: 'whatever', to: session }
@@ -254,7 +258,7 @@ describe('a malicious member cannot speak or confirm for someone else', () => {
         )
         .then((signed) => wire.send(RECEIPT_EVENT, signed))
     })
-    await until(() => venueRoom.connection === 'joined', 'joined')
+    await until(() => venueRoom.connection === 'joined' && wireJoined, 'both joined')
     const sent = venueRoom.broadcast(
       'urgent',
       { text: 'Ceremony moved' },

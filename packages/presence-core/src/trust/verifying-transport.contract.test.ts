@@ -1,6 +1,5 @@
 import { createMemoryHub } from '@wedsync/presence-testing'
-import { runTransportContract } from '@wedsync/presence-testing/contract'
-import { verifiedContext } from '../../test/verified-contract.js'
+import { runTransportContract, verifiedContractContext } from '@wedsync/presence-testing/contract'
 import { systemClock, systemScheduler } from '../ports.js'
 
 // The contract in the verified trust mode: signing and verifying change nothing a transport
@@ -9,7 +8,7 @@ runTransportContract({
   name: 'verifying transport over the memory hub',
   async makeContext() {
     const hub = createMemoryHub({ clock: systemClock, scheduler: systemScheduler })
-    return verifiedContext({
+    return verifiedContractContext({
       connect: (label) => hub.connect(label),
       reconnect(label) {
         hub.disconnect(label)

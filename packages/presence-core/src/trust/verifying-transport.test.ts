@@ -179,7 +179,12 @@ describe('the verifying room', () => {
           const copy = structuredClone(signed[kind])
           const leaves = pathsOf(copy)
           const path = leaves[pick % leaves.length]!
-          const parent = path.slice(0, -1).reduce((o: any, k) => o[k], copy)
+          const parent = path
+            .slice(0, -1)
+            .reduce<Record<string | number, unknown>>(
+              (o, k) => o[k] as Record<string | number, unknown>,
+              copy,
+            )
           const last = path.at(-1)!
           if (JSON.stringify(parent[last]) === JSON.stringify(value)) return
           parent[last] = value
