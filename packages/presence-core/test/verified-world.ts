@@ -76,6 +76,14 @@ export async function createVerifiedWorld(options: { readonly start?: number } =
     return outcome!.value
   }
 
+  /** The venue coordinator, verified, with the wedding's room open and joined. */
+  async function coordinator() {
+    const venue = member('u-venue')
+    const board = venue.client.enter(ROOM)
+    await until(() => board.connection === 'joined', 'the board joined')
+    return { venue, board }
+  }
+
   /** A session of `userId` with a credential of its own: it can sign anything (forger.ts). */
   const signer = (userId: string, sessionId?: string, issue?: Partial<IssueOptions>) =>
     createForger(issuer, clock, userId, sessionId, issue)
@@ -85,7 +93,7 @@ export async function createVerifiedWorld(options: { readonly start?: number } =
     return hub.connect(label).openRoom(roomId, { key })
   }
 
-  return { clock, hub, issuer, member, until, settle, signer, raw }
+  return { clock, hub, issuer, member, coordinator, until, settle, signer, raw }
 }
 
 /** The PRESENCE_NOT_VERIFIED reasons in `errors`. */

@@ -48,6 +48,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createPostgresAuthorizer } from './postgres-authorizer.js'
+import { eventWaits } from './test-supabase.js'
 import { postgresDatabase } from './test-supabase-db.js'
 import { createSupabaseTransport } from './transport.js'
 
@@ -68,32 +69,10 @@ const authorizeErrors: unknown[] = []
 
 // ── waiting on events ──────────────────────────────────────────────────────────
 
-const waiters = new Set<() => void>()
-/** Everything observable calls this: rooms, errors, raw channels. */
-const changed = () => {
-  for (const waiter of [...waiters]) waiter()
-}
-
-function until<T>(check: () => T | undefined | false, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const value = check()
-      if (value === undefined || value === false) return
-      done()
-      resolve(value)
-    }
-    const timer = setTimeout(() => {
-      done()
-      reject(new Error(`gave up waiting for ${what}`))
-    }, WAIT_FAIL_MS)
-    const done = () => {
-      clearTimeout(timer)
-      waiters.delete(attempt)
-    }
-    waiters.add(attempt)
-    attempt()
-  })
-}
+const waits = eventWaits(WAIT_FAIL_MS)
+/** Everything observable calls this: rooms, errors, raw channels, the notification hooks. */
+const changed = waits.changed
+const until = waits.until
 
 // ── the team ───────────────────────────────────────────────────────────────────
 

@@ -20,6 +20,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createPostgresAuthorizer } from './postgres-authorizer.js'
+import { eventWaits } from './test-supabase.js'
 import { postgresDatabase } from './test-supabase-db.js'
 import { createSupabaseTransport } from './transport.js'
 
@@ -61,7 +62,7 @@ afterAll(async () => {
 class Member {
   readonly statuses: { status: string; message?: string }[] = []
   readonly broadcasts: Record<string, unknown>[] = []
-  private readonly waiters = new Set<() => void>()
+  private readonly waits = eventWaits(WAIT_FAIL_MS)
 
   constructor(
     readonly client: SupabaseClient,
@@ -69,7 +70,7 @@ class Member {
   ) {}
 
   notify(): void {
-    for (const waiter of [...this.waiters]) waiter()
+    this.waits.changed()
   }
 
   /** Presence keys in the channel's state, sorted. */
@@ -78,24 +79,7 @@ class Member {
   }
 
   until<T>(check: () => T | undefined | false, what: string): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const attempt = () => {
-        const value = check()
-        if (value === undefined || value === false) return
-        done()
-        resolve(value)
-      }
-      const timer = setTimeout(() => {
-        done()
-        reject(new Error(`gave up waiting for ${what}; saw ${JSON.stringify(this.statuses)}`))
-      }, WAIT_FAIL_MS)
-      const done = () => {
-        clearTimeout(timer)
-        this.waiters.delete(attempt)
-      }
-      this.waiters.add(attempt)
-      attempt()
-    })
+    return this.waits.until(check, what, () => JSON.stringify(this.statuses))
   }
 
   status(status: string) {

@@ -209,3 +209,37 @@ export function untilRoom(
     attempt()
   })
 }
+
+/**
+ * Waiting on events, not on time: whatever a test observes calls `changed()`, and every pending
+ * `until` checks again. `failMs` only turns a hang into a failure naming what was awaited (and
+ * what `seen` says was observed instead).
+ */
+export function eventWaits(failMs = 10_000) {
+  const waiters = new Set<() => void>()
+  return {
+    changed(): void {
+      for (const waiter of [...waiters]) waiter()
+    },
+    until<T>(check: () => T | undefined | false, what: string, seen?: () => string): Promise<T> {
+      return new Promise((resolve, reject) => {
+        const attempt = () => {
+          const value = check()
+          if (value === undefined || value === false) return
+          done()
+          resolve(value)
+        }
+        const timer = setTimeout(() => {
+          done()
+          reject(new Error(`gave up waiting for ${what}${seen ? `; saw ${seen()}` : ''}`))
+        }, failMs)
+        const done = () => {
+          clearTimeout(timer)
+          waiters.delete(attempt)
+        }
+        waiters.add(attempt)
+        attempt()
+      })
+    },
+  }
+}

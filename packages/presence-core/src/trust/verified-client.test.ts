@@ -55,10 +55,8 @@ describe('a malicious member cannot appear as someone else', () => {
   })
 
   it('a meta signed with the attacker’s own credential under the photographer’s key: wrong-user', async () => {
-    const { member, until, raw, signer, clock, settle } = await createVerifiedWorld()
-    const venue = member('u-venue')
-    const board = venue.client.enter(ROOM)
-    await until(() => board.connection === 'joined', 'the board joined')
+    const { coordinator, until, raw, signer, clock, settle } = await createVerifiedWorld()
+    const { venue, board } = await coordinator()
     const mallory = await signer('u-mallory')
     const signed = await mallory.sign(
       PUBLIC,
@@ -92,10 +90,8 @@ describe('a malicious member cannot appear as someone else', () => {
   })
 
   it('a tampered meta fails its signature; one signed for another room is refused', async () => {
-    const { member, until, raw, signer, clock, settle } = await createVerifiedWorld()
-    const venue = member('u-venue')
-    const board = venue.client.enter(ROOM)
-    await until(() => board.connection === 'joined', 'the board joined')
+    const { coordinator, until, raw, signer, clock, settle } = await createVerifiedWorld()
+    const { venue, board } = await coordinator()
     const mallory = await signer('u-mallory')
     const signed = await mallory.sign(
       PUBLIC,
@@ -115,10 +111,8 @@ describe('a malicious member cannot appear as someone else', () => {
   })
 
   it('times further ahead than the skew, and an older seq of a session, are refused', async () => {
-    const { member, until, raw, signer, clock, settle } = await createVerifiedWorld()
-    const venue = member('u-venue')
-    const board = venue.client.enter(ROOM)
-    await until(() => board.connection === 'joined', 'the board joined')
+    const { coordinator, until, raw, signer, clock, settle } = await createVerifiedWorld()
+    const { venue, board } = await coordinator()
     const mallory = await signer('u-mallory')
     const presence = { kind: 'presence', key: 'u-mallory' } as const
     const now = clock.now()
