@@ -30,7 +30,9 @@ export async function createVerifiedWorld(options: { readonly start?: number } =
   /** A verified client; `trust` options are laid over the defaults. */
   function member(
     userId: string,
-    options: Partial<PresenceClientOptions> & { trust?: Partial<SessionTrustOptions> } = {},
+    options: Omit<Partial<PresenceClientOptions>, 'trust'> & {
+      trust?: Partial<SessionTrustOptions>
+    } = {},
   ) {
     const { trust: trustOptions, ...clientOptions } = options
     const errors: PresenceError[] = []

@@ -266,3 +266,50 @@ describe('a malicious member cannot speak or confirm for someone else', () => {
     expect(report.noReceipt).toEqual(['u-photo'])
   })
 })
+
+describe('credentials over time', () => {
+  it('a key rotation: a newcomer signed by the new key is seen once the observer refetches the JWKS', async () => {
+    const { member, until, issuer, clock } = await createVerifiedWorld()
+    const fetched: number[] = []
+    const keys = {
+      jwksUrl: 'https://wedsync.test/presence/.well-known/jwks.json',
+      fetch: async () => {
+        fetched.push(clock.now())
+        return { ok: true, status: 200, json: async () => structuredClone(issuer.jwks) }
+      },
+    }
+    const venue = member('u-venue', { trust: { keys } })
+    const board = venue.client.enter(ROOM)
+    await until(() => board.connection === 'joined' && fetched.length > 0, 'the board and its keys')
+    await issuer.rotate('key-2')
+    const photo = member('u-photo', { trust: { keys } })
+    photo.client.enter(ROOM)
+    // Within the observer's refetch cooldown the new key is unknown: dropped, and said so…
+    await until(() => dropReasons(venue.errors).includes('unknown-key'), 'the unknown key')
+    expect(board.member('u-photo')).toBeUndefined()
+    // …and past it, the next heartbeat verifies.
+    await clock.advance(30_000)
+    await until(() => board.member('u-photo')?.status === 'online', 'the newcomer')
+    expect(fetched.length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('a credential that cannot be refreshed: the session stops publishing and goes offline', async () => {
+    const { member, coordinator, until, issuer, clock } = await createVerifiedWorld()
+    const { board } = await coordinator()
+    let issued = 0
+    const photo = member('u-photo', {
+      trust: {
+        credentials: async (request) => {
+          if (issued++ > 0) throw new Error('the presence API is down')
+          return issuer.issue({ ...request, ttlMs: 60_000 })
+        },
+      },
+    })
+    photo.client.enter(ROOM)
+    await until(() => board.member('u-photo')?.status === 'online', 'the photographer')
+    // Refreshing fails from 45 s on; at 60 s the credential is gone and nothing more is signed.
+    for (let t = 0; t < 120; t += 5) await clock.advance(5_000)
+    await until(() => board.member('u-photo')?.status === 'offline', 'the photographer offline')
+    expect(photo.errors.some((e) => e.code === 'PRESENCE_CREDENTIAL_UNAVAILABLE')).toBe(true)
+  })
+})
