@@ -98,6 +98,80 @@ export function measure(step: () => bigint, options: MeasureOptions = {}): Measu
   return { nsPerOp, iterations, batches: perBatch, spread }
 }
 
+export interface AsyncMeasurement extends Measurement {
+  /**
+   * Median over the batches of the process CPU time (user + system, every thread: WebCrypto's
+   * thread pool and the GC helpers included) per step, in ns. Untimed work inside a step counts.
+   */
+  readonly cpuNsPerOp: number
+  readonly cpuBatches: readonly number[]
+}
+
+export interface AsyncMeasureOptions extends MeasureOptions {
+  /**
+   * Most steps each peer may take, warm-up included, for steps that use up inputs prepared
+   * beforehand. At most a quarter of them go to the warm-up.
+   */
+  readonly maxSteps?: readonly number[]
+}
+
+/**
+ * `measure` for peers whose step completes asynchronously (it resolves to the ns its operation
+ * took, measured with `clock()`), one step at a time, with the peers' batches interleaved: batch 1
+ * of each peer, then batch 2 of each, and so on, so a change in the machine's load (other
+ * processes on the same cores) reaches every peer alike. Each batch also records the process's CPU
+ * time, which is what work handed to other threads costs. Collects garbage first; each peer warms
+ * up and sizes its batches (about `batchNs` of timed work) on its own.
+ */
+export async function measureAsyncPeers(
+  steps: readonly (() => Promise<bigint>)[],
+  options: AsyncMeasureOptions = {},
+): Promise<AsyncMeasurement[]> {
+  const { warmupMs = 500, batches = 11, batchNs = 100e6, maxIterations = 200_000 } = options
+  const overhead = timerOverheadNs()
+  collectGarbage()
+  const iterations: number[] = []
+  for (const [p, step] of steps.entries()) {
+    const maxSteps = options.maxSteps?.[p] ?? Number.POSITIVE_INFINITY
+    const warmupEnd = clock() + BigInt(Math.round(warmupMs * 1e6))
+    let warmupTimed = 0n
+    let warmupSteps = 0
+    while (warmupSteps < 3 || (clock() < warmupEnd && warmupSteps < maxSteps / 4)) {
+      warmupTimed += await step()
+      warmupSteps++
+    }
+    const estimate = Math.max(1, Number(warmupTimed) / warmupSteps - overhead)
+    const left = Math.floor((maxSteps - warmupSteps) / batches)
+    iterations.push(Math.max(1, Math.min(maxIterations, left, Math.round(batchNs / estimate))))
+  }
+  const wall: number[][] = steps.map(() => [])
+  const cpu: number[][] = steps.map(() => [])
+  for (let b = 0; b < batches; b++) {
+    for (const [p, step] of steps.entries()) {
+      const n = iterations[p]!
+      let timed = 0n
+      const before = process.cpuUsage()
+      for (let i = 0; i < n; i++) timed += await step()
+      const used = process.cpuUsage(before)
+      wall[p]!.push(Math.max(0, Number(timed) / n - overhead))
+      cpu[p]!.push(((used.user + used.system) * 1e3) / n)
+    }
+  }
+  return steps.map((_, p) => {
+    const perBatch = wall[p]!
+    const nsPerOp = median(perBatch)
+    const spread = nsPerOp > 0 ? (Math.max(...perBatch) - Math.min(...perBatch)) / nsPerOp : 0
+    return {
+      nsPerOp,
+      iterations: iterations[p]!,
+      batches: perBatch,
+      spread,
+      cpuNsPerOp: median(cpu[p]!),
+      cpuBatches: cpu[p]!,
+    }
+  })
+}
+
 /**
  * Runs a whole scenario `repeats` times (each returns its timed nanoseconds, e.g. a join storm
  * from an empty room) after a collection and `warmups` untimed runs; returns the median.

@@ -1,9 +1,11 @@
 /**
- * Child process of the supabase-transport bench: the one observer of a join storm, alone in its
- * process so its CPU time is its own. `ours`: a PresenceClient over createSupabaseTransport,
- * counting present members in its snapshot; `raw`: a realtime-js channel reading
- * `channel.presenceState()` on every `sync`, as supabase-js apps do. Reports the CPU time and wall
- * time from "go" until it sees `target` members.
+ * Child process of the supabase-transport and verified-presence benches: the one observer of a join
+ * storm, alone in its process so its CPU time is its own. `ours`: a PresenceClient over
+ * createSupabaseTransport, counting present members in its snapshot; `verified`: the same client
+ * given a trust (`createSessionTrust`, credentials from the run's issuer), so it applies only
+ * what verifies; `raw`: a realtime-js channel reading `channel.presenceState()` on every `sync`, as
+ * supabase-js apps do. Reports the CPU time (WebCrypto's thread pool included) and wall time from
+ * "go" until it sees `target` members, and the errors the client reported (by code and reason).
  */
 import { createClient } from '@supabase/supabase-js'
 import { createPresenceClient } from '@wedsync/presence-core'
@@ -11,13 +13,18 @@ import { createSupabaseTransport } from '@wedsync/presence-supabase'
 import { DEV_ANON_KEY } from '@wedsync/presence-testing/server'
 import WebSocket from 'ws'
 import type { SessionKind } from './supabase-transport-sessions.js'
+import type { SigningSetup } from './verified-signing.js'
+
+export type ObserverKind = SessionKind | 'verified'
 
 export type ObserverCommand =
   | {
       readonly type: 'open'
-      readonly kind: SessionKind
+      readonly kind: ObserverKind
       readonly url: string
       readonly roomId: string
+      /** For `verified`: the run's issuer, which signs this client's credential and the joiners'. */
+      readonly signing?: SigningSetup
     }
   | { readonly type: 'go'; readonly target: number }
   | { readonly type: 'stop' }
@@ -25,17 +32,35 @@ export type ObserverCommand =
 let count = () => 0
 let onChange = () => {}
 let stop = () => {}
+let errors = 0
+/** `code` or `code:reason` (a verified client's drops) → how many. */
+const errorKinds: Record<string, number> = {}
 
-function open(command: Extract<ObserverCommand, { type: 'open' }>): void {
+async function open(command: Extract<ObserverCommand, { type: 'open' }>): Promise<void> {
   const supabase = createClient(command.url, DEV_ANON_KEY, {
     realtime: { transport: WebSocket as never },
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
   })
   const joined = () => process.send?.({ type: 'opened' })
-  if (command.kind === 'ours') {
+  if (command.kind !== 'raw') {
+    const { signing } = command
+    if (command.kind === 'verified' && !signing)
+      throw new Error('a verified observer needs signing')
+    // Loaded only when verifying, so the other observers' processes hold none of it.
+    const trust =
+      command.kind === 'verified' && signing
+        ? await import('./verified-signing.js').then((v) => v.trustOf(v.issuerOf(signing), signing))
+        : undefined
     const client = createPresenceClient({
       transport: createSupabaseTransport(supabase),
-      userId: 'observer-ours',
+      userId: `observer-${command.kind}`,
+      ...(trust ? { trust } : {}),
+    })
+    client.on('error', (error) => {
+      errors++
+      const reason = (error.details as { reason?: unknown } | undefined)?.reason
+      const kind = typeof reason === 'string' ? `${error.code}:${reason}` : error.code
+      errorKinds[kind] = (errorKinds[kind] ?? 0) + 1
     })
     const room = client.enter(command.roomId)
     count = () => {
@@ -93,13 +118,15 @@ function go(target: number): void {
       cpuMs: (used.user + used.system) / 1000,
       wallMs: performance.now() - started,
       events,
+      errors,
+      errorKinds,
     })
   }
   onChange()
 }
 
 process.on('message', (command: ObserverCommand) => {
-  if (command.type === 'open') open(command)
+  if (command.type === 'open') void open(command)
   else if (command.type === 'go') go(command.target)
   else {
     stop()

@@ -4,7 +4,8 @@
  * createSupabaseTransport; `raw`: a realtime-js channel that tracks and, on every `sync`, reads
  * `channel.presenceState()`. Whole rooms live in one process, so the time a status was set and
  * the time another member saw it are read from the same clock. Also opens the joiners of the
- * join storm (raw channels tracking a valid session meta).
+ * join storm (raw channels tracking a valid session meta; after `sign`, the meta signed as a
+ * verified session signs it, with its own session key and a credential from the run's issuer).
  */
 import {
   constants,
@@ -18,6 +19,7 @@ import { createSupabaseTransport } from '@wedsync/presence-supabase'
 import { DEV_ANON_KEY } from '@wedsync/presence-testing/server'
 // Node 20 has no global WebSocket: supabase-js takes the ws constructor as its transport.
 import WebSocket from 'ws'
+import type { SigningSetup } from './verified-signing.js'
 
 export type SessionKind = 'ours' | 'raw'
 type Manual = 'busy' | 'away'
@@ -40,6 +42,17 @@ export type SessionsCommand =
       readonly first: number
       readonly count: number
       readonly concurrency: number
+    }
+  | {
+      /**
+       * Before a storm: sign each joiner's meta (key pair, credential, signature, made here and
+       * now, untimed) so the storm's joiners track it instead of the plain one. Answers `signed`.
+       */
+      readonly type: 'sign'
+      readonly signing: SigningSetup
+      readonly roomId: string
+      readonly first: number
+      readonly count: number
     }
   | { readonly type: 'run'; readonly intervalMs: number; readonly durationMs: number }
   | { readonly type: 'stop' }
@@ -230,6 +243,28 @@ async function join(command: Extract<SessionsCommand, { type: 'join' }>): Promis
   process.send?.({ type: 'joined', ms: performance.now() - started })
 }
 
+/** What each storm joiner tracks: a long lease, as the storm on a loaded machine may outlast 30 s. */
+function stormMeta(userId: string) {
+  return { ...meta(userId), lease: 600_000 }
+}
+
+/** Signed storm metas by joiner, after `sign`. */
+const signedMetas = new Map<string, Record<string, unknown>>()
+
+async function sign(command: Extract<SessionsCommand, { type: 'sign' }>): Promise<void> {
+  const { createSigner, issuerOf } = await import('./verified-signing.js')
+  const issuer = issuerOf(command.signing)
+  const scope = { roomId: command.roomId, private: false }
+  await pool(command.count, 50, async (i) => {
+    const userId = `j${command.first + i}`
+    const body = stormMeta(userId)
+    const signer = await createSigner(issuer, userId, body.session)
+    const subject = { kind: 'presence', key: userId } as const
+    signedMetas.set(userId, await signer.sign(scope, subject, body, Date.now(), body.lease))
+  })
+  process.send?.({ type: 'signed' })
+}
+
 async function storm(command: Extract<SessionsCommand, { type: 'storm' }>): Promise<void> {
   await pool(command.count, command.concurrency, (i) => {
     const userId = `j${command.first + i}`
@@ -246,9 +281,8 @@ async function storm(command: Extract<SessionsCommand, { type: 'storm' }>): Prom
     })
     return new Promise<void>((resolve) => {
       channel.subscribe((status) => {
-        // A long lease: the storm on a loaded machine may outlast the default 30 s.
         if (status === 'SUBSCRIBED')
-          void channel.track({ ...meta(userId), lease: 600_000 }).then(() => resolve())
+          void channel.track(signedMetas.get(userId) ?? stormMeta(userId)).then(() => resolve())
       })
     })
   })
@@ -327,6 +361,7 @@ async function run(intervalMs: number, durationMs: number): Promise<void> {
 process.on('message', (command: SessionsCommand) => {
   if (command.type === 'join') void join(command)
   else if (command.type === 'storm') void storm(command)
+  else if (command.type === 'sign') void sign(command)
   else if (command.type === 'run') void run(command.intervalMs, command.durationMs)
   else {
     for (const session of sessions) session.stop()

@@ -14,7 +14,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { forkModule, next, stopAll } from './child-processes.js'
 import { formatRatio, median, packageVersion, printTable, writeResults } from './harness.js'
-import type { ObserverCommand } from './supabase-transport-observer.js'
+import { runJoinStorm, type Storm, startServer } from './join-storm.js'
 import type { SessionKind, SessionsCommand } from './supabase-transport-sessions.js'
 
 export const title =
@@ -33,9 +33,7 @@ const CONCURRENCY = 100
 const BAR_P99_RATIO = 1.1
 const BAR_CPU_RATIO = 5
 
-const SERVER = new URL('./realtime-bench-server.ts', import.meta.url)
 const SESSIONS_CHILD = new URL('./supabase-transport-sessions.ts', import.meta.url)
-const OBSERVER_CHILD = new URL('./supabase-transport-observer.ts', import.meta.url)
 
 interface Propagation {
   readonly kind: SessionKind
@@ -59,13 +57,6 @@ interface ProcessStats {
   readonly gcByKindMs: Readonly<Record<string, number>>
   readonly loopP99Ms: number
   readonly loopMaxMs: number
-}
-
-interface Storm {
-  readonly kind: SessionKind
-  readonly cpuMs: number
-  readonly wallMs: number
-  readonly events: number
 }
 
 export async function run(): Promise<void> {
@@ -149,12 +140,6 @@ export async function run(): Promise<void> {
   console.log(`\nwritten to ${file}`)
 }
 
-async function startServer(): Promise<{ server: ChildProcess; url: string }> {
-  const server = forkModule(SERVER)
-  const { url } = await next<{ url: string }>(server, 'ready')
-  return { server, url }
-}
-
 async function measurePropagation(kind: SessionKind, rooms: number): Promise<Propagation> {
   console.log(`${kind}: joining…`)
   const { server, url } = await startServer()
@@ -218,42 +203,17 @@ async function measurePropagation(kind: SessionKind, rooms: number): Promise<Pro
   }
 }
 
-async function measureStorm(): Promise<Storm[]> {
-  const { server, url } = await startServer()
-  const children: ChildProcess[] = [server]
-  try {
-    const kinds = ['ours', 'raw'] as const
-    const observers = kinds.map(() => forkModule(OBSERVER_CHILD))
-    children.push(...observers)
-    await Promise.all(observers.map((o) => next(o, 'ready')))
-    const opened = observers.map((o) => next(o, 'opened'))
-    observers.forEach((o, i) => {
-      o.send({ type: 'open', kind: kinds[i]!, url, roomId: 'storm' } satisfies ObserverCommand)
-    })
-    await Promise.all(opened)
-    const joiners = Array.from({ length: PROCESSES }, () => forkModule(SESSIONS_CHILD))
-    children.push(...joiners)
-    await Promise.all(joiners.map((j) => next(j, 'ready')))
-    const seen = observers.map((o) => next<Omit<Storm, 'kind'>>(o, 'seen', 600_000))
-    // Every joiner and both observers: the storm is over for an observer once it sees them all.
-    for (const o of observers) o.send({ type: 'go', target: STORM + 2 } satisfies ObserverCommand)
-    const per = Math.ceil(STORM / PROCESSES)
-    joiners.forEach((j, i) => {
-      const command: SessionsCommand = {
-        type: 'storm',
-        url,
-        roomId: 'storm',
-        first: i * per,
-        count: Math.max(0, Math.min(per, STORM - i * per)),
-        concurrency: CONCURRENCY / PROCESSES,
-      }
-      j.send(command)
-    })
-    const results = await Promise.all(seen)
-    return results.map((r, i) => ({ kind: kinds[i]!, ...r }))
-  } finally {
-    await stopAll(children)
-  }
+/** Ours and the raw pattern watching the same storm; each sees every joiner and both observers. */
+function measureStorm(): Promise<Storm[]> {
+  return runJoinStorm({
+    storm: STORM,
+    processes: PROCESSES,
+    concurrency: CONCURRENCY,
+    observers: [
+      { kind: 'ours', target: STORM + 2 },
+      { kind: 'raw', target: STORM + 2 },
+    ],
+  })
 }
 
 function sumByKey(records: readonly Readonly<Record<string, number>>[]): Record<string, number> {
