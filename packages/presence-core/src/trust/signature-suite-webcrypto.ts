@@ -3,6 +3,7 @@
  * (importing costs as much as a verification, and a room verifies each session's key again on
  * every heartbeat it hears), bounded so a flood of made-up keys cannot grow memory.
  */
+import { decodeBase64url } from './base64url.js'
 import type { EcPublicJwk, SessionKey, SignatureSuite } from './signature-suite.js'
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const
@@ -24,8 +25,8 @@ interface Subtle {
   ): Promise<{ publicKey: Key; privateKey: Key }>
   exportKey(format: 'jwk', key: Key): Promise<{ x?: string; y?: string }>
   importKey(
-    format: 'jwk',
-    jwk: object,
+    format: 'raw',
+    keyData: Uint8Array,
     algorithm: object,
     extractable: boolean,
     usages: string[],
@@ -44,6 +45,18 @@ function subtleCrypto(): Subtle {
   return subtle
 }
 
+/** The uncompressed SEC 1 point of a P-256 key, or undefined for coordinates that are not 32 bytes. */
+function rawPoint(jwk: EcPublicJwk): Uint8Array | undefined {
+  const x = decodeBase64url(jwk.x)
+  const y = decodeBase64url(jwk.y)
+  if (x?.byteLength !== 32 || y?.byteLength !== 32) return undefined
+  const point = new Uint8Array(65)
+  point[0] = 4
+  point.set(x, 1)
+  point.set(y, 33)
+  return point
+}
+
 export function createWebCryptoSuite(): SignatureSuite {
   const subtle = subtleCrypto()
   /** Imported keys by `x.y`, oldest first. */
@@ -53,11 +66,12 @@ export function createWebCryptoSuite(): SignatureSuite {
     const id = `${jwk.x}.${jwk.y}`
     let key = imported.get(id)
     if (!key) {
-      key = subtle
-        .importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, ALGORITHM, false, [
-          'verify',
-        ])
-        .catch(() => undefined)
+      // The raw point (0x04 ‖ x ‖ y) imports faster than the same key as a JWK (no object to
+      // check field by field), and every new session's key is imported once.
+      const point = rawPoint(jwk)
+      key = point
+        ? subtle.importKey('raw', point, ALGORITHM, false, ['verify']).catch(() => undefined)
+        : Promise.resolve(undefined)
       if (imported.size >= KEPT_KEYS) imported.delete(imported.keys().next().value!)
       imported.set(id, key)
     }
