@@ -15,7 +15,8 @@ import WebSocket from 'ws'
 import type { SessionKind } from './supabase-transport-sessions.js'
 import type { SigningSetup } from './verified-signing.js'
 
-export type ObserverKind = SessionKind | 'verified'
+/** `verified-node`: verified, with the `node:crypto` signing suite instead of WebCrypto's. */
+export type ObserverKind = SessionKind | 'verified' | 'verified-node'
 
 export type ObserverCommand =
   | {
@@ -44,12 +45,18 @@ async function open(command: Extract<ObserverCommand, { type: 'open' }>): Promis
   const joined = () => process.send?.({ type: 'opened' })
   if (command.kind !== 'raw') {
     const { signing } = command
-    if (command.kind === 'verified' && !signing)
-      throw new Error('a verified observer needs signing')
+    const verifying = command.kind === 'verified' || command.kind === 'verified-node'
+    if (verifying && !signing) throw new Error('a verified observer needs signing')
     // Loaded only when verifying, so the other observers' processes hold none of it.
+    const suite =
+      command.kind === 'verified-node'
+        ? (await import('@wedsync/presence-core/trust-node')).createNodeCryptoSuite()
+        : undefined
     const trust =
-      command.kind === 'verified' && signing
-        ? await import('./verified-signing.js').then((v) => v.trustOf(v.issuerOf(signing), signing))
+      verifying && signing
+        ? await import('./verified-signing.js').then((v) =>
+            v.trustOf(v.issuerOf(signing), signing, suite),
+          )
         : undefined
     const client = createPresenceClient({
       transport: createSupabaseTransport(supabase),

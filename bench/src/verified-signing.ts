@@ -15,6 +15,7 @@ import {
   type PresenceTrust,
   type RoomScope,
   type SessionKey,
+  type SignatureSuite,
   type Subject,
   signingText,
 } from '@wedsync/presence-core/trust'
@@ -49,11 +50,16 @@ export function issuerOf(setup: SigningSetup, clock?: Clock): CredentialIssuer {
  * The trust of one verified client: its credential from the issuer (in process, where an app asks
  * its server over HTTP), the issuer's key set as a fixed JWKS, the issuer named.
  */
-export function trustOf(issuer: CredentialIssuer, setup: SigningSetup): PresenceTrust {
+export function trustOf(
+  issuer: CredentialIssuer,
+  setup: SigningSetup,
+  suite?: SignatureSuite,
+): PresenceTrust {
   return createSessionTrust({
     credentials: (request) => issuer.issue(request),
     keys: { jwks: issuer.jwks() },
     issuer: setup.issuer,
+    ...(suite ? { suite } : {}),
   })
 }
 
