@@ -20,6 +20,7 @@ import {
   createCredentialVerifier,
   createIssuerKeys,
   createWebCryptoSuite,
+  decodeBase64url,
   type EcPublicJwk,
   type Proof,
   type RoomScope,
@@ -369,7 +370,8 @@ const PART_OPS = 2_000
  * The steps the verifying transport takes for the first meta of a new session, each alone on the
  * storm's data (a signed meta: the fixture's 330-byte meta, its credential, its proof): the
  * credential (decoded and verified against the issuer key by `createCredentialVerifier`, fresh
- * tokens), the session's public key imported (WebCrypto `importKey('jwk')`, as the suite does),
+ * tokens), the session's public key imported (WebCrypto `importKey('raw')` of the point, as the
+ * suite does),
  * the meta's signature verified with that key, the proof split off, and the signing text.
  */
 async function measureParts(signing: SigningSetup): Promise<Part[]> {
@@ -406,10 +408,12 @@ async function measureParts(signing: SigningSetup): Promise<Part[]> {
     encoder.encode(signingTextOf(scope, userId(m), s.proof, s.body as Record<string, unknown>)),
   )
   const subtle = globalThis.crypto.subtle
-  const jwk = (key: EcPublicJwk) => ({ kty: 'EC', crv: 'P-256', x: key.x, y: key.y })
+  // The uncompressed point 0x04 ‖ x ‖ y, the form the suite imports.
+  const point = (key: EcPublicJwk) =>
+    new Uint8Array([4, ...decodeBase64url(key.x)!, ...decodeBase64url(key.y)!])
   const ecdsa = { name: 'ECDSA', namedCurve: 'P-256' } as const
   const imported = await Promise.all(
-    keys.map((key) => subtle.importKey('jwk', jwk(key), ecdsa, false, ['verify'])),
+    keys.map((key) => subtle.importKey('raw', point(key), ecdsa, false, ['verify'])),
   )
   // A fresh verifier per pass: credentials are kept once verified.
   const fresh = () =>
@@ -427,8 +431,8 @@ async function measureParts(signing: SigningSetup): Promise<Part[]> {
       (i) => credentials.verify(split[i]!.proof.cred, T0),
     ],
     [
-      'session key: importKey(jwk)',
-      (i) => subtle.importKey('jwk', jwk(keys[i]!), ecdsa, false, ['verify']),
+      'session key: importKey(raw point)',
+      (i) => subtle.importKey('raw', point(keys[i]!), ecdsa, false, ['verify']),
     ],
     [
       'meta signature: ES256 verify (key imported)',

@@ -1,0 +1,33 @@
+/**
+ * The core's entries as import rules: the main entry and the trust entry run in browsers, edge
+ * runtimes and Deno, so nothing they reach imports a Node built-in; verification costs only apps
+ * that import it (the main entry reaches none of `trust/`); `node:crypto` comes in through
+ * `trust-node` alone. Checked on the source import graph, so no build is needed.
+ */
+import { describe, expect, it } from 'vitest'
+import { externalImports, importGraph } from '../../../scripts/import-graph.js'
+
+const graph = (entry: string) => importGraph(entry, import.meta.url)
+const nodeBuiltins = (specifiers: string[]) => specifiers.filter((s) => s.startsWith('node:'))
+
+describe('entry boundaries', () => {
+  it.each(['./index.ts', './browser.ts', './trust.ts'])('%s reaches no Node built-in', (entry) => {
+    expect(nodeBuiltins(externalImports(graph(entry)))).toEqual([])
+  })
+
+  it('the main entry reaches none of the verification code', () => {
+    const modules = [...graph('./index.ts').keys()]
+    expect(modules).toContain('./ports.ts')
+    expect(modules.filter((m) => m.startsWith('./trust'))).toEqual([])
+  })
+
+  it('the trust entry brings the WebCrypto suite, not the node:crypto one', () => {
+    const modules = [...graph('./trust.ts').keys()]
+    expect(modules).toContain('./trust/signature-suite-webcrypto.ts')
+    expect(modules).not.toContain('./trust/signature-suite-node.ts')
+  })
+
+  it('trust-node is where node:crypto comes in', () => {
+    expect(nodeBuiltins(externalImports(graph('./trust-node.ts')))).toEqual(['node:crypto'])
+  })
+})
