@@ -6,6 +6,7 @@ export default defineConfig({
     contract: 'src/contract.ts',
     server: 'src/server.ts',
     msw: 'src/msw.ts',
+    'fault-proxy': 'src/fault-proxy.ts',
     'bin/presence-realtime': 'src/bin/presence-realtime.ts',
   },
   format: ['esm', 'cjs'],

@@ -4,7 +4,13 @@
  * any fetch-style runtime. Built separately from listening: it names no server and no store.
  * Every error leaves as `{ error: { code, message } }` with the catalogue's HTTP status.
  */
-import { type Clock, type Status, systemClock } from '@wedsync/presence-core'
+import {
+  type Clock,
+  type Scheduler,
+  type Status,
+  systemClock,
+  systemScheduler,
+} from '@wedsync/presence-core'
 import type { Authenticate } from './auth.js'
 import { type AvailabilityHistoryOptions, createPatternSource } from './availability-history.js'
 import { errorResponse, isPresenceServerError, PresenceServerError } from './errors.js'
@@ -34,6 +40,7 @@ import {
   teamRoomsMayEnter,
 } from './session-routes.js'
 import type { PresenceStore } from './store.js'
+import { createStoreGate, gateRateLimiter, gateStore } from './store-deadline.js'
 
 export interface PresenceHandlersOptions {
   readonly store: PresenceStore
@@ -43,6 +50,17 @@ export interface PresenceHandlersOptions {
   /** Heartbeats, a separate budget. Default: 60 per minute per user, in memory. */
   readonly heartbeatLimiter?: RateLimiter
   readonly clock?: Clock
+  /** Times the store deadlines and health checks. Default: real timers. */
+  readonly scheduler?: Scheduler
+  /**
+   * Deadline of every store and rate-limiter call on a request path, queueing included; past it
+   * the request answers 503 PRESENCE_STORE_UNAVAILABLE with Retry-After. Default 2,000 ms.
+   */
+  readonly storeTimeoutMs?: number
+  /** Store and rate-limiter calls running at once (match the pool size). Default 10. */
+  readonly storeConcurrency?: number
+  /** Calls waiting for a turn; past it, 503 at once (load shedding). Default 1,000. */
+  readonly storeQueueLimit?: number
   /** Without a status update or heartbeat for this long a user reads as offline. Default 30 s. */
   readonly leaseMs?: number
   /** Larger bodies get 413. Default 16 KB. */
@@ -105,15 +123,26 @@ const exact = (path: string) => (p: string) => (p === path ? [] : undefined)
 
 export function createPresenceHandlers(options: PresenceHandlersOptions): PresenceHandlers {
   const clock = options.clock ?? systemClock
+  const scheduler = options.scheduler ?? systemScheduler
   const metrics = options.metrics ?? createMetrics()
-  const statusLimiter = options.rateLimiter ?? createRateLimiter({ clock })
-  const heartbeatLimiter =
-    options.heartbeatLimiter ?? createRateLimiter({ clock, limit: 60, prefix: 'heartbeat:' })
+  // One gate for the store and the limiters: they often share one pool.
+  const gate = createStoreGate({
+    scheduler,
+    ...(options.storeTimeoutMs !== undefined && { timeoutMs: options.storeTimeoutMs }),
+    ...(options.storeConcurrency !== undefined && { maxConcurrent: options.storeConcurrency }),
+    ...(options.storeQueueLimit !== undefined && { maxQueued: options.storeQueueLimit }),
+  })
+  const store = gateStore(options.store, gate)
+  const limited = (limiter: RateLimiter) => gateRateLimiter(limiter, gate)
+  const statusLimiter = limited(options.rateLimiter ?? createRateLimiter({ clock }))
+  const heartbeatLimiter = limited(
+    options.heartbeatLimiter ?? createRateLimiter({ clock, limit: 60, prefix: 'heartbeat:' }),
+  )
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
   const notifications = options.notifications
   const sessions = options.sessions
   const ctx: RouteContext = {
-    store: options.store,
+    store,
     authenticate: options.authenticate,
     statusLimiter,
     heartbeatLimiter,
@@ -126,27 +155,31 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
     availability: options.availability ?? {},
     ...(options.availability?.historyDays === 0
       ? {}
-      : { patterns: createPatternSource(options.store, clock, options.availability) }),
+      : { patterns: createPatternSource(store, clock, options.availability) }),
     ...(notifications && {
       notifications: {
         router: notifications.router,
         ...(notifications.mayNotify && { mayNotify: notifications.mayNotify }),
-        limiter:
+        limiter: limited(
           notifications.rateLimiter ?? createRateLimiter({ clock, limit: 120, prefix: 'notify:' }),
-        recipientLimiter:
+        ),
+        recipientLimiter: limited(
           notifications.recipientRateLimiter ??
-          createRateLimiter({ clock, ...DEFAULT_RECIPIENT_LIMIT, prefix: 'notify-recipient:' }),
-        emergencyLimiter:
+            createRateLimiter({ clock, ...DEFAULT_RECIPIENT_LIMIT, prefix: 'notify-recipient:' }),
+        ),
+        emergencyLimiter: limited(
           notifications.emergencyRateLimiter ??
-          createRateLimiter({ clock, ...DEFAULT_EMERGENCY_LIMIT, prefix: 'notify-emergency:' }),
+            createRateLimiter({ clock, ...DEFAULT_EMERGENCY_LIMIT, prefix: 'notify-emergency:' }),
+        ),
       },
     }),
     ...(sessions && {
       sessions: {
         issuer: sessions.issuer,
-        limiter:
+        limiter: limited(
           sessions.rateLimiter ?? createRateLimiter({ clock, limit: 30, prefix: 'sessions:' }),
-        mayEnter: sessions.mayEnter ?? teamRoomsMayEnter(options.store),
+        ),
+        mayEnter: sessions.mayEnter ?? teamRoomsMayEnter(store),
       },
     }),
     ...(notifications?.router.onPresenceChange && {
@@ -171,7 +204,7 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
     }
     const results = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => {
-        const ok = await withTimeout(check(), options.healthTimeoutMs ?? 2_000)
+        const ok = await withTimeout(check(), options.healthTimeoutMs ?? 2_000, scheduler)
         return [name, ok ? 'ok' : 'fail'] as const
       }),
     )
@@ -355,10 +388,14 @@ function safeDecode(segment: string): string {
 }
 
 /** True when `work` resolves within `ms`; false when it rejects or takes longer. */
-async function withTimeout(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined
+async function withTimeout(
+  work: Promise<unknown>,
+  ms: number,
+  scheduler: Scheduler,
+): Promise<boolean> {
+  let cancel: (() => void) | undefined
   const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms)
+    cancel = scheduler.schedule(ms, () => resolve(false))
   })
   try {
     return await Promise.race([
@@ -369,6 +406,6 @@ async function withTimeout(work: Promise<unknown>, ms: number): Promise<boolean>
       timeout,
     ])
   } finally {
-    clearTimeout(timer)
+    cancel?.()
   }
 }

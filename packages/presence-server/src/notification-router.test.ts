@@ -364,6 +364,43 @@ describe('createNotificationRouter: holding and releasing', () => {
   })
 })
 
+describe('createNotificationRouter: catching up from the store', () => {
+  it('releases on the poll for a recipient who became available with no onPresenceChange', async () => {
+    const w = world({ pollMs: 30_000 })
+    w.statuses.set('u-a', 'busy')
+    const router = started(w)
+    await router.start()
+    await router.send({ id: 'n1', recipientId: 'u-a', urgency: 'routine', payload: 1 })
+    await router.send({ id: 'n2', recipientId: 'u-a', urgency: 'routine', payload: 2 })
+    await w.clock.advance(30_000)
+    expect(w.sent).toEqual([]) // still busy: the poll holds on
+    w.statuses.set('u-a', 'online') // written elsewhere; this router is never told
+    await w.clock.advance(30_000)
+    expect(w.sent.map((s) => `${s.route}:${s.id}`)).toEqual(['in-app:n1', 'in-app:n2'])
+    await w.clock.advance(HOUR)
+    expect(w.sent).toHaveLength(2)
+  })
+
+  it('reports a presence lookup that fails and keeps the rest going', async () => {
+    const w = world({ pollMs: false })
+    w.statuses.set('u-a', 'busy')
+    w.statuses.set('u-b', 'busy')
+    const router = started(w)
+    await router.send({ id: 'a1', recipientId: 'u-a', urgency: 'routine', payload: 1 })
+    await router.send({ id: 'b1', recipientId: 'u-b', urgency: 'routine', payload: 1 })
+    w.statuses.set('u-b', 'online')
+    const failing = started(w, {
+      presence: (userId) => {
+        if (userId === 'u-a') throw new Error('presence down')
+        return w.statuses.get(userId) ?? 'offline'
+      },
+    })
+    const results = await failing.releaseDue()
+    expect(results.map((r) => r.id)).toEqual(['b1'])
+    expect(w.errors).toHaveLength(1)
+  })
+})
+
 describe('presenceFromStore', () => {
   it('applies the lease and treats appear-offline as offline', async () => {
     const clock: FakeClock = createFakeClock()

@@ -2,10 +2,12 @@
  * `createNotificationRouter`: the shell around `routeNotification`. It asks who the recipient is
  * now (presence), delivers through the app's hooks, and holds what must wait in a
  * NotificationStore, releasing it when the recipient comes back (`onPresenceChange`, which the app
- * calls) or when its deadline passes (the router's own timer, plus a poll for deadlines other
- * instances set). Released exactly once among instances: claim → hooks → mark released. A process
- * that dies between the hooks and the mark leaves a claim whose lease runs out, and the
- * notification goes out again (at least once); hooks get a stable `id` to drop such a repeat.
+ * calls), when its deadline passes (the router's own timer, plus a poll for deadlines other
+ * instances set), and on start and every poll for any recipient the presence says is available
+ * now (catch-up after a crash or a missed `onPresenceChange`). Claim → hooks → mark released: two
+ * instances never run the hooks for one id at once. A process that dies between the hooks and the
+ * mark leaves a claim whose lease runs out, and the notification goes out again (at least once);
+ * hooks get a stable `id` to drop such a repeat.
  */
 import {
   type Clock,
@@ -82,7 +84,10 @@ export interface NotificationRouterOptions<P = unknown> {
   readonly leaseMs?: number
   /** After a release whose every route failed, try again this much later. Default 30 s. */
   readonly retryMs?: number
-  /** Also look for due notifications this often (other instances' holds). Default 30 s. */
+  /**
+   * Also look this often for due notifications (other instances' holds) and for recipients who are
+   * available now (missed status changes, a crash mid-release). Default 30 s.
+   */
   readonly pollMs?: number | false
   /** Hears about failed hooks and store errors; the router keeps running. */
   readonly onError?: (error: unknown, notification?: Notification<P>) => void
@@ -123,7 +128,10 @@ export interface NotificationRouter<P = unknown> {
     userId: string,
     presence: Status | { readonly status: Status },
   ): Promise<DeliveryResult[]>
-  /** Releases every held notification whose deadline has passed (the timer calls this too). */
+  /**
+   * Releases every held notification whose deadline has passed, and those whose recipient is
+   * available now by `presence` (the timer and every poll call this too).
+   */
   releaseDue(): Promise<DeliveryResult[]>
   /** Starts the timer: releases what is already due and wakes for the next deadline. */
   start(): Promise<void>
@@ -289,7 +297,26 @@ export function createNotificationRouter<P = unknown>(
       if (claimed.length === 0) break
       results.push(...(await releaseClaimed(claimed, options.presence)))
     }
+    results.push(...(await releaseAvailable()))
     scheduleWake()
+    return results
+  }
+
+  /**
+   * Catch-up from the store: every recipient with something held is looked up now, and what may
+   * go, goes. This covers a status change whose `onPresenceChange` never ran (the process died
+   * after the status write) and a release cut short by a crash (its claims free up when their
+   * lease runs out, and the next poll takes them). Release still goes claim → hooks → mark.
+   */
+  async function releaseAvailable(): Promise<DeliveryResult[]> {
+    const results: DeliveryResult[] = []
+    for (const userId of await store.heldRecipients({ limit: 1_000 })) {
+      try {
+        results.push(...(await releaseFor(userId, await options.presence(userId))))
+      } catch (error) {
+        report(error)
+      }
+    }
     return results
   }
 

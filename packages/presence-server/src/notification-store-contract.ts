@@ -54,6 +54,19 @@ export function runNotificationStoreContract(
       expect(await store.get('missing')).toBeUndefined()
     })
 
+    it('keeps any JSON payload as given, a bare string too', async () => {
+      for (const [id, payload] of [
+        ['s', 'just text'],
+        ['num', 7],
+        ['nil', null],
+      ] as const) {
+        await store.hold(held(id, { payload }))
+        expect((await store.get(id))?.payload).toEqual(payload)
+      }
+      // Same deadline: id order (nil, num, s).
+      expect((await store.pending()).map((n) => n.payload)).toEqual([null, 7, 'just text'])
+    })
+
     it('lists pending rows deadline first, per recipient', async () => {
       await store.hold(held('late', { giveUpAt: T0 + 50 * MIN }))
       await store.hold(held('early', { giveUpAt: T0 + 10 * MIN }))
@@ -64,6 +77,20 @@ export function runNotificationStoreContract(
         'late',
       ])
       expect((await store.pending({ limit: 1 })).map((n) => n.id)).toEqual(['other'])
+    })
+
+    it('lists held recipients once each, earliest deadline first, claimed or not', async () => {
+      expect(await store.heldRecipients()).toEqual([])
+      await store.hold(held('late', { giveUpAt: T0 + 50 * MIN }))
+      await store.hold(held('early', { giveUpAt: T0 + 10 * MIN }))
+      await store.hold(held('dj', { recipientId: 'u-dj', giveUpAt: T0 + 30 * MIN }))
+      expect(await store.heldRecipients()).toEqual(['u-florist', 'u-dj'])
+      expect(await store.heldRecipients({ limit: 1 })).toEqual(['u-florist'])
+      // A claim left by a dead instance still counts as held; a released row does not.
+      await store.claim({ owner: 'dead', now: T0, leaseMs: MIN, recipientId: 'u-dj' })
+      const [early] = await store.claim({ owner: 'r', now: T0, leaseMs: MIN, ids: ['early'] })
+      await store.release(early?.id ?? '', 'r', { at: T0, routes: ['in-app'] })
+      expect(await store.heldRecipients()).toEqual(['u-dj', 'u-florist'])
     })
 
     it('claims with filters, exclusively while the lease lasts', async () => {

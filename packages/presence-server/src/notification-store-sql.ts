@@ -27,7 +27,7 @@ interface Row {
   recipient_id: string
   urgency: string
   reason: string
-  payload: unknown
+  payload: string
   created_at: number
   give_up_at: number
   attempts: number
@@ -39,7 +39,9 @@ interface Row {
 const ms = (column: string) => `(extract(epoch from ${column}) * 1000)::float8`
 const ts = (param: string) => `to_timestamp(${param}::float8 / 1000)`
 
-const COLUMNS = `id, recipient_id, urgency, reason, payload, ${ms('created_at')} as created_at,
+// The payload as text, parsed here: drivers parse jsonb themselves, so a JSON string payload
+// would otherwise come back already parsed and be parsed twice.
+const COLUMNS = `id, recipient_id, urgency, reason, payload::text as payload, ${ms('created_at')} as created_at,
   ${ms('give_up_at')} as give_up_at, attempts, ${ms('released_at')} as released_at, released_by,
   released_routes`
 
@@ -49,7 +51,7 @@ function toRecord(row: Row): NotificationRecord {
     recipientId: row.recipient_id,
     urgency: row.urgency as Urgency,
     reason: row.reason as HoldReason,
-    payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
+    payload: JSON.parse(row.payload),
     createdAt: Number(row.created_at),
     giveUpAt: Number(row.give_up_at),
     attempts: Number(row.attempts),
@@ -99,6 +101,15 @@ export function createSqlNotificationStore(
         [query.recipientId ?? null, query.limit ?? 100],
       )
       return rows.map(toRecord)
+    },
+
+    async heldRecipients(query = {}) {
+      const { rows } = await db.query<{ recipient_id: string }>(
+        `select recipient_id from ${t} where released_at is null
+         group by recipient_id order by min(give_up_at), recipient_id limit $1`,
+        [query.limit ?? 100],
+      )
+      return rows.map((r) => r.recipient_id)
     },
 
     async claim(q: ClaimQuery) {

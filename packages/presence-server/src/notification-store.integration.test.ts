@@ -15,6 +15,8 @@ import { runNotificationStoreContract } from './notification-store-contract.js'
 import { createSqlNotificationStore } from './notification-store-sql.js'
 import { migratePGlite, pgliteClient } from './pglite-store.js'
 import { migratePostgres, pgClient } from './postgres-store.js'
+import { createSqlStore } from './sql-store.js'
+import { runNotificationCrashScenario } from './test-notification-crash.js'
 import { dropSchema, schemaName, testPool } from './test-support.js'
 
 const admin = testPool(4)
@@ -53,6 +55,16 @@ runNotificationStoreContract(
   },
   { concurrent: true },
 )
+
+runNotificationCrashScenario('postgres', async () => {
+  const schema = schemaName('crash')
+  await migratePostgres(admin, schema)
+  return {
+    notifications: async () => instanceStore(schema),
+    presence: createSqlStore({ client: pgClient(admin), schema }),
+    cleanup: () => dropSchema(admin, schema),
+  }
+})
 
 describe('notification router on Postgres', () => {
   const schema = schemaName('router')

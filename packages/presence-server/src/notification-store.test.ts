@@ -1,5 +1,7 @@
+import { createMemoryStore } from './memory-store.js'
 import { createMemoryNotificationStore } from './notification-store.js'
 import { runNotificationStoreContract } from './notification-store-contract.js'
+import { runNotificationCrashScenario } from './test-notification-crash.js'
 
 runNotificationStoreContract(
   'memory',
@@ -9,3 +11,8 @@ runNotificationStoreContract(
   },
   { concurrent: true },
 )
+
+runNotificationCrashScenario('memory', async () => {
+  const store = createMemoryNotificationStore()
+  return { notifications: async () => store, presence: createMemoryStore() }
+})

@@ -54,7 +54,9 @@ export interface ClaimQuery {
  * - `unclaim` gives the owner's claim back: the row is claimable again from `retryAt`;
  * - `defer` gives the owner's claim back with a new deadline and reason (held longer);
  * - `nextWake` is the earliest instant at which a pending row can be claimed for its deadline;
- * - `pending` lists pending rows (claimed or not), deadline first.
+ * - `pending` lists pending rows (claimed or not), deadline first;
+ * - `heldRecipients` lists each recipient with a pending row once, earliest deadline first, so a
+ *   router can look at who is available now (a status change whose hook never ran, a crash).
  */
 export interface NotificationStore {
   hold(notification: HeldNotification): Promise<boolean>
@@ -63,6 +65,8 @@ export interface NotificationStore {
     readonly recipientId?: string
     readonly limit?: number
   }): Promise<NotificationRecord[]>
+  /** Distinct recipients with pending rows (claimed or not), earliest deadline first. Default 100. */
+  heldRecipients(query?: { readonly limit?: number }): Promise<string[]>
   claim(query: ClaimQuery): Promise<NotificationRecord[]>
   release(
     id: string,
@@ -112,6 +116,11 @@ export function createMemoryNotificationStore(): NotificationStore {
         )
         .slice(0, query.limit ?? 100)
         .map((r) => r.record)
+    },
+    async heldRecipients(query = {}) {
+      const seen = new Set<string>()
+      for (const row of pendingRows()) seen.add(row.record.recipientId)
+      return [...seen].slice(0, query.limit ?? 100)
     },
     async claim(query) {
       const ids = query.ids ? new Set(query.ids) : undefined

@@ -14,6 +14,9 @@ import type { RateLimitStore } from './rate-limiter.js'
 import { createSqlStore } from './sql-store.js'
 import type { PresenceStore } from './store.js'
 
+/** Connection and statement timeout of a pool the store makes: the request deadline's default. */
+export const DEFAULT_PG_TIMEOUT_MS = 2_000
+
 /** What the stores use of a pg Pool. */
 export type PgPool = Pick<pg.Pool, 'query' | 'connect' | 'end'>
 
@@ -23,6 +26,18 @@ export interface PostgresOptions {
   readonly connectionString?: string
   /** Pool size when the store makes the pool. Default 10. */
   readonly max?: number
+  /**
+   * When the store makes the pool: a connection not made within this fails. Default 2,000 ms.
+   * With your own pool, set `connectionTimeoutMillis` on it (pg waits forever by default).
+   */
+  readonly connectionTimeoutMs?: number
+  /**
+   * When the store makes the pool: Postgres cancels a statement running longer
+   * (`statement_timeout`), and the driver gives up on a query not answered within it plus 1 s
+   * (`query_timeout`, for a silent network). Default 2,000 ms. With your own pool, set
+   * `statement_timeout` and `query_timeout` on it.
+   */
+  readonly statementTimeoutMs?: number
   /** Schema of the tables. Default `public`. */
   readonly schema?: string
   /** Apply the migrations first (idempotent). Default true. */
@@ -79,7 +94,13 @@ function poolOf(options: PostgresOptions): { pool: PgPool; owned: boolean } {
   if (!options.connectionString)
     throw new TypeError('createPostgresStore needs a pool or a connectionString')
   return {
-    pool: new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 }),
+    pool: new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.max ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_PG_TIMEOUT_MS,
+      statement_timeout: options.statementTimeoutMs ?? DEFAULT_PG_TIMEOUT_MS,
+      query_timeout: (options.statementTimeoutMs ?? DEFAULT_PG_TIMEOUT_MS) + 1_000,
+    }),
     owned: true,
   }
 }

@@ -11,7 +11,7 @@ import {
   canUseHistory,
   type PatternSource,
 } from './availability-history.js'
-import { PresenceServerError } from './errors.js'
+import { isPresenceServerError, PresenceServerError } from './errors.js'
 import { json, readJson } from './http.js'
 import type { PresenceMetrics } from './metrics.js'
 import type { NotificationEndpoint } from './notification-endpoint.js'
@@ -58,6 +58,8 @@ export async function stored<T>(work: Promise<T>): Promise<T> {
   try {
     return await work
   } catch (error) {
+    // The deadline gate's 503 already carries its Retry-After: keep it.
+    if (isPresenceServerError(error) && error.code === 'PRESENCE_STORE_UNAVAILABLE') throw error
     throw new PresenceServerError('PRESENCE_STORE_UNAVAILABLE', undefined, { cause: error })
   }
 }
