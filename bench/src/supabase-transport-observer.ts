@@ -9,7 +9,7 @@
  */
 import { createClient } from '@supabase/supabase-js'
 import { createPresenceClient } from '@wedsync/presence-core'
-import { createSupabaseTransport } from '@wedsync/presence-supabase'
+import { createSupabaseTransport, fullJitterReconnect } from '@wedsync/presence-supabase'
 import { DEV_ANON_KEY } from '@wedsync/presence-testing/server'
 import WebSocket from 'ws'
 import type { SessionKind } from './supabase-transport-sessions.js'
@@ -39,7 +39,7 @@ const errorKinds: Record<string, number> = {}
 
 async function open(command: Extract<ObserverCommand, { type: 'open' }>): Promise<void> {
   const supabase = createClient(command.url, DEV_ANON_KEY, {
-    realtime: { transport: WebSocket as never },
+    realtime: { transport: WebSocket as never, reconnectAfterMs: fullJitterReconnect() },
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
   })
   const joined = () => process.send?.({ type: 'opened' })

@@ -15,7 +15,7 @@ import {
 } from 'node:perf_hooks'
 import { createClient, type RealtimeChannel } from '@supabase/supabase-js'
 import { createPresenceClient, type PresenceClient } from '@wedsync/presence-core'
-import { createSupabaseTransport } from '@wedsync/presence-supabase'
+import { createSupabaseTransport, fullJitterReconnect } from '@wedsync/presence-supabase'
 import { DEV_ANON_KEY } from '@wedsync/presence-testing/server'
 // Node 20 has no global WebSocket: supabase-js takes the ws constructor as its transport.
 import WebSocket from 'ws'
@@ -81,7 +81,7 @@ let errors = 0
 
 function supabaseClient(url: string) {
   return createClient(url, DEV_ANON_KEY, {
-    realtime: { transport: WebSocket as never },
+    realtime: { transport: WebSocket as never, reconnectAfterMs: fullJitterReconnect() },
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
   })
 }

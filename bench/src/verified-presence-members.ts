@@ -12,7 +12,7 @@ import {
   type PresenceClient,
   type PresenceRoom,
 } from '@wedsync/presence-core'
-import { createSupabaseTransport } from '@wedsync/presence-supabase'
+import { createSupabaseTransport, fullJitterReconnect } from '@wedsync/presence-supabase'
 import { DEV_ANON_KEY } from '@wedsync/presence-testing/server'
 // Node 20 has no global WebSocket: supabase-js takes the ws constructor as its transport.
 import WebSocket from 'ws'
@@ -58,7 +58,7 @@ async function join(command: Extract<MembersCommand, { type: 'join' }>): Promise
   const issuer = issuerOf(command.signing)
   const full = command.rooms.map(({ roomId, kind }) => {
     const supabase = createClient(command.url, DEV_ANON_KEY, {
-      realtime: { transport: WebSocket as never },
+      realtime: { transport: WebSocket as never, reconnectAfterMs: fullJitterReconnect() },
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     })
     const client = createPresenceClient({

@@ -3,9 +3,9 @@
  * a Supabase project (hosted, self-hosted, or our local Realtime server) and the presence adapter
  * over it. Node passes a WebSocket implementation (Node 20 has none built in); browsers use theirs.
  */
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import type { SupabaseClient } from '@supabase/supabase-js'
 import type { PresenceTransport } from '@wedsync/presence-core'
-import { createSupabaseTransport } from '@wedsync/presence-supabase'
+import { createPresenceSupabaseClient, createSupabaseTransport } from '@wedsync/presence-supabase'
 
 export interface RealtimeSettings {
   /** The project URL, e.g. https://<ref>.supabase.co or http://127.0.0.1:54321. */
@@ -24,7 +24,7 @@ export interface RealtimeConnection {
 }
 
 export function connectRealtime(settings: RealtimeSettings): RealtimeConnection {
-  const supabase = createClient(settings.url, settings.anonKey, {
+  const supabase = createPresenceSupabaseClient(settings.url, settings.anonKey, {
     // No sign-in in this example: nothing to keep, and two tabs must not share a session.
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     realtime: settings.webSocket ? { transport: settings.webSocket as never } : {},

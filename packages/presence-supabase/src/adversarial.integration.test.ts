@@ -47,6 +47,7 @@ import {
 } from '@wedsync/presence-testing/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { fullJitterReconnect } from './backoff.js'
 import { createPostgresAuthorizer } from './postgres-authorizer.js'
 import { eventWaits } from './test-supabase.js'
 import { postgresDatabase } from './test-supabase-db.js'
@@ -84,7 +85,7 @@ async function signIn(userId: string) {
   // reconnect (a re-join may reconnect the socket), as it asks supabase.auth for its session.
   const supabase = createClient(server.url, DEV_ANON_KEY, {
     accessToken: async () => token,
-    realtime: { transport: WebSocket as never },
+    realtime: { transport: WebSocket as never, reconnectAfterMs: fullJitterReconnect() },
   })
   cleanups.push(async () => {
     await supabase.removeAllChannels()

@@ -3,6 +3,12 @@
  * pieces a Supabase project needs.
  */
 export {
+  type BackoffPolicy,
+  DEFAULT_BACKOFF_POLICY,
+  fullJitterDelay,
+  fullJitterReconnect,
+} from './backoff.js'
+export {
   DEFAULT_REJOIN_POLICY,
   isRateLimitNotice,
   type RejoinPolicy,
@@ -19,6 +25,12 @@ export {
   type RealtimePolicies,
   SUPABASE_ROLES,
 } from './postgres-authorizer.js'
+export { hasFixedReconnectSchedule } from './reconnect-schedule.js'
+export {
+  createPresenceSupabaseClient,
+  type PresenceSupabaseClientOptions,
+  presenceSupabaseClientOptions,
+} from './supabase-client.js'
 export {
   createSupabasePresenceStore,
   type SupabasePresenceStoreOptions,

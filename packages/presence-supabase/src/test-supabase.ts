@@ -17,6 +17,7 @@ import {
 } from '@wedsync/presence-testing/server'
 // Node 20 has no global WebSocket: supabase-js takes the ws constructor as its transport.
 import WebSocket from 'ws'
+import { fullJitterReconnect } from './backoff.js'
 import {
   createSupabaseTransport,
   type SupabaseTransport,
@@ -56,7 +57,8 @@ export function openSupabase(url: string, options: TestSupabaseOptions = {}): Te
   const supabase = createClient(url, DEV_ANON_KEY, {
     realtime: {
       transport: CuttableWebSocket as never,
-      reconnectAfterMs: () => 50,
+      // Quick for tests, but jittered: a fixed schedule would be reported by the transport.
+      reconnectAfterMs: fullJitterReconnect({ baseMs: 50, capMs: 200 }),
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 25_000,
       timeout: options.timeout ?? 5_000,
     },

@@ -18,6 +18,7 @@ import {
   type TransportRoom,
 } from '@wedsync/presence-core'
 import { DEFAULT_REJOIN_POLICY, type RejoinPolicy } from './channel-status.js'
+import { warnOnFixedReconnectSchedule } from './reconnect-schedule.js'
 import { SupabaseRoom } from './transport-room.js'
 
 /** What the transport uses of a Supabase client: `createClient(...)` is one. */
@@ -30,7 +31,8 @@ export interface SupabaseTransportOptions {
   readonly topic?: (roomId: string) => string
   /**
    * Dropped presence (an entry without a usable ref, an invalid key), a listener that threw, a
-   * `system` error from the server. Default: `console.warn`.
+   * `system` error from the server, a client that reconnects its socket on a fixed schedule
+   * (once per client). Default: `console.warn`.
    */
   readonly onError?: (error: PresenceError) => void
   /** How long a call made before the room is joined waits for the join. Default 10,000 ms. */
@@ -96,6 +98,8 @@ export function createSupabaseTransport(
       }
     },
   }
+  // Once per client, through the same channel as other non-fatal problems (see reconnect-schedule).
+  warnOnFixedReconnectSchedule(realtime, host.report)
   /** Our rooms by channel name; a room stays here until its channel has been removed. */
   const rooms = new Map<string, SupabaseRoom>()
 
