@@ -15,8 +15,8 @@ function seeded(seed: number): () => number {
 describe('fullJitterDelay', () => {
   it('spans [0, base·2^(tries-1)] below the cap', () => {
     expect(fullJitterDelay(1, 0)).toBe(0)
-    expect(fullJitterDelay(1, 0.999999)).toBe(1_000)
-    expect(fullJitterDelay(3, 0.5)).toBe(2_000)
+    expect(fullJitterDelay(1, 0.999999)).toBe(2_000)
+    expect(fullJitterDelay(3, 0.5)).toBe(4_000)
   })
 
   it('never exceeds the cap, even for huge try counts', () => {
@@ -26,8 +26,8 @@ describe('fullJitterDelay', () => {
 
   it('clamps a random source outside [0, 1) and treats tries < 1 as the first', () => {
     expect(fullJitterDelay(1, -1)).toBe(0)
-    expect(fullJitterDelay(1, 2)).toBe(1_000)
-    expect(fullJitterDelay(0, 1)).toBe(1_000)
+    expect(fullJitterDelay(1, 2)).toBe(2_000)
+    expect(fullJitterDelay(0, 1)).toBe(2_000)
   })
 
   it('spreads evenly: no 250 ms bucket of the first 10 s holds much more than its share', () => {
@@ -35,7 +35,7 @@ describe('fullJitterDelay', () => {
     const buckets = new Array<number>(40).fill(0)
     const n = 20_000
     for (let i = 0; i < n; i++) {
-      const d = fullJitterDelay(5, random(), DEFAULT_BACKOFF_POLICY) // ceiling 16 s
+      const d = fullJitterDelay(4, random(), DEFAULT_BACKOFF_POLICY) // ceiling 16 s
       expect(d).toBeGreaterThanOrEqual(0)
       expect(d).toBeLessThanOrEqual(16_000)
       if (d < 10_000) buckets[Math.floor(d / 250)]! += 1

@@ -7,7 +7,11 @@
  */
 
 export interface BackoffPolicy {
-  /** Ceiling of the first wait. 1 s: quick enough that a single blip is invisible to users. */
+  /**
+   * Ceiling of the first wait. 2 s: the wait averages 1 s, like realtime-js's first step, and 400
+   * sockets dropped at once spread to at most ~17% in any 250 ms window (a 1 s ceiling: ~31%;
+   * bench/README.md, reconnect storm).
+   */
   readonly baseMs: number
   /**
    * Longest ceiling. 30 s: long enough to spread thousands of sockets over a window the server
@@ -16,7 +20,7 @@ export interface BackoffPolicy {
   readonly capMs: number
 }
 
-export const DEFAULT_BACKOFF_POLICY: BackoffPolicy = { baseMs: 1_000, capMs: 30_000 }
+export const DEFAULT_BACKOFF_POLICY: BackoffPolicy = { baseMs: 2_000, capMs: 30_000 }
 
 /** The wait before retry number `tries` (1 = the first), for `random` ∈ [0, 1). */
 export function fullJitterDelay(

@@ -24,7 +24,7 @@ describe('presenceSupabaseClientOptions', () => {
     )
     expect(options.auth).toEqual({ persistSession: false })
     expect(options.realtime?.heartbeatIntervalMs).toBe(5_000)
-    expect(options.realtime?.reconnectAfterMs?.(1)).toBe(500)
+    expect(options.realtime?.reconnectAfterMs?.(1)).toBe(1_000)
     expect(options.realtime?.reconnectAfterMs?.(20)).toBe(15_000)
   })
 
