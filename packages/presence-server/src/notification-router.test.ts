@@ -381,6 +381,33 @@ describe('createNotificationRouter: catching up from the store', () => {
     expect(w.sent).toHaveLength(2)
   })
 
+  it('looks everyone up once per poll, not on every deadline wake (a flood of deadlines)', async () => {
+    const w = world({ pollMs: 30_000 })
+    w.statuses.set('u-a', 'busy')
+    w.statuses.set('u-b', 'busy')
+    const lookups = new Map<string, number>()
+    const router = started(w, {
+      // u-a's holds end after 5 s each; u-b waits the hour.
+      preferences: (userId) => (userId === 'u-a' ? { maxHoldMs: 5_000 } : undefined),
+      presence: (userId) => {
+        lookups.set(userId, (lookups.get(userId) ?? 0) + 1)
+        return w.statuses.get(userId) ?? 'offline'
+      },
+    })
+    await router.start()
+    await router.send({ id: 'b1', recipientId: 'u-b', urgency: 'routine', payload: 0 })
+    for (let i = 0; i < 10; i++) {
+      await router.send({ id: `a${i}`, recipientId: 'u-a', urgency: 'routine', payload: i })
+      await w.clock.advance(1_000) // ten deadlines, a second apart, inside one poll interval
+    }
+    lookups.clear()
+    await w.clock.advance(20_000) // the ten deadline wakes pass, then the poll at 30 s
+    expect(new Set(w.sent.filter((s) => s.to === 'u-a').map((s) => s.id)).size).toBe(10)
+    expect(w.sent.filter((s) => s.to === 'u-b')).toEqual([])
+    // u-b, held all along, is looked up by the one poll: not once per u-a deadline.
+    expect(lookups.get('u-b')).toBe(1)
+  })
+
   it('reports a presence lookup that fails and keeps the rest going', async () => {
     const w = world({ pollMs: false })
     w.statuses.set('u-a', 'busy')

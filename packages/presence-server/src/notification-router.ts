@@ -86,7 +86,8 @@ export interface NotificationRouterOptions<P = unknown> {
   readonly retryMs?: number
   /**
    * Also look this often for due notifications (other instances' holds) and for recipients who are
-   * available now (missed status changes, a crash mid-release). Default 30 s.
+   * available now (missed status changes, a crash mid-release; that look-up runs on start and at
+   * most once per interval). Default 30 s.
    */
   readonly pollMs?: number | false
   /** Hears about failed hooks and store errors; the router keeps running. */
@@ -130,7 +131,8 @@ export interface NotificationRouter<P = unknown> {
   ): Promise<DeliveryResult[]>
   /**
    * Releases every held notification whose deadline has passed, and those whose recipient is
-   * available now by `presence` (the timer and every poll call this too).
+   * available now by `presence` (`start` calls this; the timer does on each poll, and between polls
+   * releases only what is due).
    */
   releaseDue(): Promise<DeliveryResult[]>
   /** Starts the timer: releases what is already due and wakes for the next deadline. */
@@ -289,7 +291,13 @@ export function createNotificationRouter<P = unknown>(
     return results
   }
 
-  async function releaseDue(): Promise<DeliveryResult[]> {
+  /** When the timer's next wake also runs the catch-up (`releaseAvailable`). */
+  let nextCatchUp = Number.NEGATIVE_INFINITY
+
+  /** What is due; with `catchUp`, also what may go to recipients available now. */
+  async function release(catchUp: boolean): Promise<DeliveryResult[]> {
+    // The next poll is set first, so a release that fails still moves the cadence on.
+    if (catchUp) nextCatchUp = pollMs === false ? Infinity : clock.now() + pollMs
     const results: DeliveryResult[] = []
     for (;;) {
       const now = clock.now()
@@ -297,7 +305,7 @@ export function createNotificationRouter<P = unknown>(
       if (claimed.length === 0) break
       results.push(...(await releaseClaimed(claimed, options.presence)))
     }
-    results.push(...(await releaseAvailable()))
+    if (catchUp) results.push(...(await releaseAvailable()))
     scheduleWake()
     return results
   }
@@ -356,7 +364,9 @@ export function createNotificationRouter<P = unknown>(
     wakeAt = at
     cancelWake = scheduler.schedule(Math.max(0, at - clock.now()), () => {
       cancelWake = wakeAt = undefined
-      releaseDue().catch((error: unknown) => {
+      // The catch-up looks up every held recipient: the timer runs it at most once per poll
+      // interval, not on every deadline wake, so many distinct deadlines cannot multiply its cost.
+      release(clock.now() >= nextCatchUp).catch((error: unknown) => {
         report(error)
         scheduleWake()
       })
@@ -365,7 +375,9 @@ export function createNotificationRouter<P = unknown>(
 
   function scheduleWake(): void {
     if (!running) return
-    const poll = pollMs === false ? Infinity : clock.now() + pollMs
+    // The poll keeps its own cadence (set by the last catch-up), however many deadline wakes fall
+    // in between; Infinity without a poll.
+    const poll = nextCatchUp
     store.nextWake().then(
       (next) => {
         const at = Math.min(next ?? Infinity, poll)
@@ -428,12 +440,12 @@ export function createNotificationRouter<P = unknown>(
       return releaseFor(parseInput(idSchema, userId, 'user id'), status)
     },
 
-    releaseDue,
+    releaseDue: () => release(true),
 
     async start() {
       if (running) return
       running = true
-      await releaseDue()
+      await release(true)
     },
 
     stop() {

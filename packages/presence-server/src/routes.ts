@@ -58,8 +58,8 @@ export async function stored<T>(work: Promise<T>): Promise<T> {
   try {
     return await work
   } catch (error) {
-    // The deadline gate's 503 already carries its Retry-After: keep it.
-    if (isPresenceServerError(error) && error.code === 'PRESENCE_STORE_UNAVAILABLE') throw error
+    // Already an answer (the deadline gate's 503 carries its Retry-After): keep it as it is.
+    if (isPresenceServerError(error)) throw error
     throw new PresenceServerError('PRESENCE_STORE_UNAVAILABLE', undefined, { cause: error })
   }
 }
