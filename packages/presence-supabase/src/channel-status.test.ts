@@ -134,33 +134,40 @@ describe('rejoin after the server closed the channel', () => {
     expect(delays.every((d, i) => i === 0 || d >= delays[i - 1]!)).toBe(true)
   })
 
-  it('other closes back off from one second; a membership that lasted resets the count', () => {
-    const transitions = run([
+  it('other closes back off with full jitter under a ceiling doubling from one second; a membership that lasted resets it', () => {
+    const steps = [
       [0, { type: 'SUBSCRIBED' }],
       [1 * SECOND, { type: 'CLOSED' }],
       [3 * SECOND, { type: 'SUBSCRIBED' }],
       [4 * SECOND, { type: 'CLOSED' }],
       [7 * SECOND, { type: 'SUBSCRIBED' }],
       [7 * SECOND + DEFAULT_REJOIN_POLICY.stableAfterMs, { type: 'CLOSED' }],
-    ])
-    expect(transitions.flatMap((t) => t.rejoinAfterMs ?? [])).toEqual([1_000, 2_000, 1_000])
-    expect(transitions[1]!.status?.detail?.reason).toBe(
-      'the server closed the channel; rejoining in 1000 ms',
+    ] as const
+    const waits = (random: number) =>
+      run(steps, INITIAL_CHANNEL_STATE, random).flatMap((t) => t.rejoinAfterMs ?? [])
+    expect(waits(0.5)).toEqual([500, 1_000, 500])
+    expect(waits(0.999_999)).toEqual([1_000, 2_000, 1_000])
+    expect(waits(0)).toEqual([0, 0, 0])
+    expect(run(steps, INITIAL_CHANNEL_STATE, 0.5)[1]!.status?.detail?.reason).toBe(
+      'the server closed the channel; rejoining in 500 ms',
     )
   })
 
   it('a close before the first join counts too (connecting, not reconnecting)', () => {
-    const [close] = run([[0, { type: 'CLOSED' }]])
+    const [close] = run([[0, { type: 'CLOSED' }]], INITIAL_CHANNEL_STATE, 0.5)
     expect(close!.status?.status).toBe('connecting')
-    expect(close!.rejoinAfterMs).toBe(1_000)
+    expect(close!.rejoinAfterMs).toBe(500)
   })
 
-  it('stretches waits by the jitter, never shortens them', () => {
+  it('stretches rate-limited waits by the jitter, never shortening them; spreads the others over [0, ceiling]', () => {
     expect(rejoinDelay(1, true, 0)).toBe(30_000)
     expect(rejoinDelay(1, true, 0.999)).toBe(Math.round(30_000 * (1 + 0.2 * 0.999)))
-    expect(rejoinDelay(1, false, 0.5)).toBe(1_100)
-    expect(rejoinDelay(20, false, 0)).toBe(DEFAULT_REJOIN_POLICY.maxMs)
-    expect(rejoinDelay(2, false, 0, { ...DEFAULT_REJOIN_POLICY, baseMs: 50 })).toBe(100)
+    expect(rejoinDelay(1, false, 0.5)).toBe(500)
+    expect(rejoinDelay(20, false, 0.999_999)).toBe(DEFAULT_REJOIN_POLICY.maxMs)
+    expect(rejoinDelay(2, false, 0.5, { ...DEFAULT_REJOIN_POLICY, baseMs: 50 })).toBe(50)
+    // A crowd closed at once: uniform over the ceiling, not bunched within ±20% of it.
+    const crowd = Array.from({ length: 1_000 }, (_, i) => rejoinDelay(1, false, i / 1_000))
+    expect(crowd.filter((wait) => wait < 250).length).toBe(250)
   })
 
   it('recognizes Supabase rate-limit notices', () => {

@@ -7,6 +7,7 @@
  */
 import type { TransportStatus, TransportStatusDetail } from '@wedsync/presence-core'
 import { PresenceError } from '@wedsync/presence-core'
+import { fullJitterDelay } from './backoff.js'
 
 /** realtime-js's subscribe states (REALTIME_SUBSCRIBE_STATES), plus what the transport does. */
 export type ChannelSignal =
@@ -33,7 +34,11 @@ export interface RejoinPolicy {
   readonly rateLimitedMaxMs: number
   /** A membership that lasted this long resets the backoff. Default 60,000 ms. */
   readonly stableAfterMs: number
-  /** Each wait is stretched by up to this fraction at random, so clients spread out. Default 0.2. */
+  /**
+   * A rate-limited wait is stretched by up to this fraction at random (never shortened: the rejoin
+   * must land in a fresh window). Default 0.2. Other waits are full jitter, uniform in
+   * [0, nominal]: when the server closes every channel at once, the rejoins spread out.
+   */
   readonly jitter: number
 }
 
@@ -80,17 +85,24 @@ export function isRateLimitNotice(message: string | undefined): boolean {
   return message !== undefined && /rate limit|too many/i.test(message)
 }
 
-/** The wait before rejoin number `closes` (1 = the first), stretched by `random` ∈ [0, 1). */
+/**
+ * The wait before rejoin number `closes` (1 = the first), for `random` ∈ [0, 1). After a rate
+ * limit: the nominal wait stretched by up to `jitter` (a rate-limited client must not come back
+ * inside the window). Otherwise full jitter (`fullJitterDelay`): a server that closed every
+ * channel at once would get every rejoin back in the same instant from a ±20% stretch.
+ */
 export function rejoinDelay(
   closes: number,
   rateLimited: boolean,
   random: number,
   policy: RejoinPolicy = DEFAULT_REJOIN_POLICY,
 ): number {
-  const first = rateLimited ? policy.rateLimitedMs : policy.baseMs
-  const max = rateLimited ? policy.rateLimitedMaxMs : policy.maxMs
-  const nominal = Math.min(max, first * 2 ** Math.max(0, closes - 1))
-  // Stretched, never shortened: a rate-limited client must not come back inside the window.
+  if (!rateLimited)
+    return fullJitterDelay(closes, random, { baseMs: policy.baseMs, capMs: policy.maxMs })
+  const nominal = Math.min(
+    policy.rateLimitedMaxMs,
+    policy.rateLimitedMs * 2 ** Math.max(0, closes - 1),
+  )
   return Math.round(nominal * (1 + policy.jitter * random))
 }
 
