@@ -109,7 +109,11 @@ export function reduceLocal(state: LocalState, event: LocalEvent, now: number): 
   }
 }
 
-/** Stamps are the wall clock, kept strictly increasing per session so "latest wins" is never a tie with itself. */
+/**
+ * Stamps are the wall clock, kept after the stamp held — our own last, or one adopted from another
+ * session — so "latest wins" is never a tie with itself, and a change made after another device's
+ * wins over it even when that device's clock runs ahead of ours.
+ */
 function stampAfter(previous: Stamped<unknown> | undefined, now: number): number {
   return previous && previous.at >= now ? previous.at + 1 : now
 }

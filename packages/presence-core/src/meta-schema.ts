@@ -94,9 +94,12 @@ export const sessionMetaSchema = object({
 
 /**
  * How far another device's wall clock may be believed to run ahead of ours. A time further ahead
- * is from a wrong clock or a sender that lies, and is never taken at its word.
+ * is from a wrong clock or a sender that lies, and is never taken at its word. A day: devices
+ * set by hand, or to the wrong time zone, are minutes or hours off, and a manual status set on
+ * one is ordered after what it adopted only if that was believed (a minute lost the user's own
+ * later changes on a device 5 minutes behind); any finite bound keeps stamps safe integers.
  */
-export const MAX_CLOCK_SKEW_MS = 60_000
+export const MAX_CLOCK_SKEW_MS = 24 * 60 * 60_000
 
 /** A stamped setting: `at` (sender's wall clock) orders settings across a user's sessions. */
 export interface Stamped<T> {

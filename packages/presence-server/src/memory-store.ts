@@ -5,15 +5,16 @@
  */
 import type { Status } from '@wedsync/presence-core'
 import { DEFAULT_PRESENCE_SETTINGS, type PresenceSettings, type SettingsUpdate } from './schemas.js'
-import type {
-  EventQuery,
-  PresenceStore,
-  RecordStatusResult,
-  StatusChange,
-  StatusEvent,
-  StoredPresence,
-  TargetPresence,
-  TeamMember,
+import {
+  type EventQuery,
+  type PresenceStore,
+  pastDeadline,
+  type RecordStatusResult,
+  type StatusChange,
+  type StatusEvent,
+  type StoredPresence,
+  type TargetPresence,
+  type TeamMember,
 } from './store.js'
 
 export interface MemoryStoreOptions {
@@ -57,6 +58,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): PresenceSto
       return next
     },
     async recordStatus(change: StatusChange): Promise<RecordStatusResult> {
+      if (change.notAfter !== undefined && Date.now() > change.notAfter)
+        throw pastDeadline(change.notAfter)
       const prev = presence.get(change.userId)
       const changed = prev?.status !== change.status
       const customStatus =

@@ -93,16 +93,19 @@ function poolOf(options: PostgresOptions): { pool: PgPool; owned: boolean } {
   if (options.pool) return { pool: options.pool, owned: false }
   if (!options.connectionString)
     throw new TypeError('createPostgresStore needs a pool or a connectionString')
-  return {
-    pool: new pg.Pool({
-      connectionString: options.connectionString,
-      max: options.max ?? 10,
-      connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_PG_TIMEOUT_MS,
-      statement_timeout: options.statementTimeoutMs ?? DEFAULT_PG_TIMEOUT_MS,
-      query_timeout: (options.statementTimeoutMs ?? DEFAULT_PG_TIMEOUT_MS) + 1_000,
-    }),
-    owned: true,
-  }
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_PG_TIMEOUT_MS,
+    statement_timeout: options.statementTimeoutMs ?? DEFAULT_PG_TIMEOUT_MS,
+    query_timeout: (options.statementTimeoutMs ?? DEFAULT_PG_TIMEOUT_MS) + 1_000,
+  })
+  // When Postgres closes an idle connection (a restart, a failover, pg_terminate_backend) the
+  // pool reports it as an 'error' event, and Node ends the process on an 'error' no one hears.
+  // The pool has already dropped that connection and the next query opens a new one; a request
+  // that meets the outage gets its 503 from the query itself, so there is nothing more to do.
+  pool.on('error', () => {})
+  return { pool, owned: true }
 }
 
 /** The PresenceStore on Postgres. `close()` ends the pool only when the store made it. */

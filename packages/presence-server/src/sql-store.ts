@@ -12,12 +12,13 @@ import {
   type PresenceSettings,
   type Visibility,
 } from './schemas.js'
-import type {
-  PresenceStore,
-  RecordStatusResult,
-  StatusChange,
-  StoredPresence,
-  TargetPresence,
+import {
+  type PresenceStore,
+  pastDeadline,
+  type RecordStatusResult,
+  type StatusChange,
+  type StoredPresence,
+  type TargetPresence,
 } from './store.js'
 import { createWriteCoalescer, distinctRounds } from './write-coalescer.js'
 
@@ -112,18 +113,22 @@ export function createSqlStore(options: SqlStoreOptions): PresenceStore {
   // Status updates are group-committed too: one statement per round of distinct users (a
   // statement may not update a row twice), rows locked in user-id order so concurrent batches
   // cannot deadlock. Each row's transition is taken from the status it replaced, under its lock.
+  // An update past its `notAfter` by the database's clock is left out (its client was answered
+  // 503): a statement that reaches a database only after a stall does not apply it late.
   const recordStatusSql = `
 with input as (
   select * from unnest($1::text[], $2::float8[], $3::text[], $4::boolean[], $5::text[],
-    $6::text[], $7::float8[], $8::boolean[], $9::text[])
+    $6::text[], $7::float8[], $8::boolean[], $9::text[], $10::float8[])
     as t(user_id, at, status, set_custom, custom_text, custom_emoji, custom_expires, set_activity,
-      activity)
+      activity, not_after)
 ), up as (
   insert into ${s}.user_last_seen as u (user_id, last_seen_at, last_status, previous_status,
     status_changed_at, custom_status_text, custom_status_emoji, custom_status_expires_at, activity)
   select user_id, ${ts('at')}, status, null, ${ts('at')}, custom_text, custom_emoji,
     ${ts('custom_expires')}, activity::jsonb
-  from input order by user_id
+  from input
+  where not_after is null or clock_timestamp() <= ${ts('not_after')}
+  order by user_id
   on conflict (user_id) do update set
     last_seen_at = greatest(u.last_seen_at, excluded.last_seen_at),
     previous_status = u.last_status,
@@ -152,8 +157,11 @@ from up u left join ev on ev.user_id = u.user_id`
 
   type StatusRow = PresenceRow & { transitioned: boolean; from_status: string | null }
 
-  async function writeStatuses(batch: readonly StatusChange[]): Promise<RecordStatusResult[]> {
-    const results: RecordStatusResult[] = []
+  // An update the database left out is an Error in its place: only its own caller fails.
+  async function writeStatuses(
+    batch: readonly StatusChange[],
+  ): Promise<(RecordStatusResult | Error)[]> {
+    const results: (RecordStatusResult | Error)[] = []
     for (const round of distinctRounds(batch, (c) => c.userId)) {
       const changes = round.map((i) => batch[i]!)
       const { rows } = await db.query<StatusRow>(recordStatusSql, [
@@ -166,12 +174,19 @@ from up u left join ev on ev.user_id = u.user_id`
         changes.map((c) => c.customStatus?.expiresAt ?? null),
         changes.map((c) => c.activity !== undefined),
         changes.map((c) => (c.activity ? JSON.stringify(c.activity) : null)),
+        changes.map((c) => c.notAfter ?? null),
       ])
       const byUser = new Map(rows.map((row) => [row.user_id, row]))
       round.forEach((index, k) => {
         const change = changes[k]!
         const row = byUser.get(change.userId)
-        if (!row) throw new Error('recordStatus returned no row')
+        if (!row) {
+          results[index] =
+            change.notAfter === undefined
+              ? new Error('recordStatus returned no row')
+              : pastDeadline(change.notAfter)
+          return
+        }
         const presence = toPresence(row)
         results[index] = row.transitioned
           ? {
@@ -249,8 +264,10 @@ on conflict (user_id) do update set last_seen_at = greatest(u.last_seen_at, excl
       return toSettings(rows[0])
     },
 
-    recordStatus(change) {
-      return recordStatus(change)
+    async recordStatus(change) {
+      const result = await recordStatus(change)
+      if (result instanceof Error) throw result
+      return result
     },
 
     recordHeartbeat(userId, at) {

@@ -279,6 +279,26 @@ export function runPresenceStoreContract(
       })
     })
 
+    it('refuses a status update past its notAfter, alone: the others of its batch land', async () => {
+      // Made at once, so a store that batches writes them together.
+      const [late, inTime, noDeadline] = await Promise.allSettled([
+        store.recordStatus({ userId: 'u-late', status: 'busy', at: T0, notAfter: Date.now() - 1 }),
+        store.recordStatus({
+          userId: 'u-in-time',
+          status: 'busy',
+          at: T0,
+          notAfter: Date.now() + 60_000,
+        }),
+        store.recordStatus({ userId: 'u-any-time', status: 'busy', at: T0 }),
+      ])
+      expect(late.status).toBe('rejected')
+      expect(inTime.status).toBe('fulfilled')
+      expect(noDeadline.status).toBe('fulfilled')
+      const seen = await store.presenceFor('u-viewer', ['u-late', 'u-in-time', 'u-any-time'])
+      expect(seen.map((target) => target.presence?.status)).toEqual([undefined, 'busy', 'busy'])
+      expect(await store.statusEvents('u-late')).toEqual([])
+    })
+
     it('stores text exactly as given (no escaping, no interpretation)', async () => {
       const text = `'; drop table user_last_seen; -- <script>alert("x")</script> \\ $1 %s 👩‍🌾 é`
       await store.recordStatus({

@@ -1,7 +1,8 @@
 /**
  * Deadlines against real Postgres and Redis made silent by a stalling TCP proxy: requests answer
  * 503 PRESENCE_STORE_UNAVAILABLE (deadline set short so the test is quick; no timing asserted),
- * and an update that timed out while queued is not in the store after the proxy resumes.
+ * and an update that timed out — queued, or already sent and held by the stall — is not in the
+ * store after the proxy resumes.
  */
 import { createFaultProxy, type FaultProxy } from '@wedsync/presence-testing/fault-proxy'
 import { Redis } from 'ioredis'
@@ -69,6 +70,9 @@ describe('deadlines against a silent Postgres', () => {
       (await server.call('u-after', 'POST', '/presence/status', { status: 'online' })).status,
     ).toBe(200)
     expect(await lastStatus('u-late')).toBeUndefined()
+    // u-first's statement was already on its way, held by the stall, and reached Postgres after
+    // its deadline: Postgres refused it (notAfter), so it did not land after its 503 either.
+    expect(await lastStatus('u-first')).toBeUndefined()
   })
 })
 

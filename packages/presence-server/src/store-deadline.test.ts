@@ -183,6 +183,37 @@ describe('store deadlines', () => {
     expect(response.headers.get('retry-after')).toBe('1')
   })
 
+  it('answers a store or rate limiter that fails at once (down, not slow) with Retry-After too', async () => {
+    // What a restarting Postgres or a killed Redis does: the call fails in milliseconds.
+    const refused = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'))
+    const down = testServer({
+      store: { ...createMemoryStore(), recordStatus: refused },
+      storeTimeoutMs: 3_000,
+    })
+    const limiterDown = testServer({
+      rateLimiter: {
+        limit: 10,
+        windowMs: 60_000,
+        store: {} as never,
+        consume: refused,
+        reset: refused,
+      },
+    })
+    // Retry-After is the deadline rounded up: 3 s as set, 2 s by default.
+    for (const [server, retryAfter] of [
+      [down, '3'],
+      [limiterDown, '2'],
+    ] as const) {
+      const response = await server.call('u-a', 'POST', '/presence/status', { status: 'busy' })
+      expect(response.status).toBe(503)
+      expect(response.headers.get('retry-after')).toBe(retryAfter)
+      const body = await response.json()
+      expect(body.error.code).toBe('PRESENCE_STORE_UNAVAILABLE')
+      // The driver's message stays inside.
+      expect(JSON.stringify(body)).not.toContain('ECONNREFUSED')
+    }
+  })
+
   it('names the stalled check in /health within its 2 s default', async () => {
     const stalled = stalledStore()
     const clock = createFakeClock()

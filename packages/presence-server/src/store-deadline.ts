@@ -6,10 +6,15 @@
  * passed is never started (so a timed-out write that was still waiting is never applied later);
  * a call arriving when the queue is full is refused at once (load shedding). A running call that
  * times out keeps its slot until the store settles it, so a stalled store fills the slots, then
- * the queue, then sheds: the work the gate lets through stays bounded.
+ * the queue, then sheds: the work the gate lets through stays bounded. A status update carries its
+ * deadline to the store (`notAfter`), which refuses it once past: an update already on its way
+ * when the store stalled is not applied after its 503 either. Through `gateStore` and
+ * `gateRateLimiter`, a call that fails before its deadline (Postgres refusing connections while
+ * it restarts, a dropped socket) is the same 503 with `retryAfterMs`: a store that is down and
+ * one that is slow look alike to a client.
  */
 import { type Scheduler, systemScheduler } from '@wedsync/presence-core'
-import { PresenceServerError } from './errors.js'
+import { isPresenceServerError, PresenceServerError } from './errors.js'
 import type { RateLimiter } from './rate-limiter.js'
 import type { PresenceStore } from './store.js'
 
@@ -126,21 +131,43 @@ export function createStoreGate(options: StoreGateOptions = {}): StoreGate {
   }
 }
 
+/**
+ * `work` through `gate`; its failure, unless already a server error, becomes
+ * PRESENCE_STORE_UNAVAILABLE with the deadline as `retryAfterMs` — a refused connection fails in
+ * milliseconds, and its client should wait as one that met a silent store does.
+ */
+function through<T>(gate: StoreGate, work: () => Promise<T>): Promise<T> {
+  return gate.run(work).catch((error: unknown) => {
+    if (isPresenceServerError(error)) throw error
+    throw new PresenceServerError('PRESENCE_STORE_UNAVAILABLE', undefined, {
+      retryAfterMs: gate.timeoutMs,
+      cause: error,
+    })
+  })
+}
+
 /** The store with every call through `gate`. */
 export function gateStore(store: PresenceStore, gate: StoreGate): PresenceStore {
+  const call = <T>(work: () => Promise<T>) => through(gate, work)
   return {
-    getSettings: (userId) => gate.run(() => store.getSettings(userId)),
-    updateSettings: (userId, patch, at) => gate.run(() => store.updateSettings(userId, patch, at)),
-    recordStatus: (change) => gate.run(() => store.recordStatus(change)),
-    recordHeartbeat: (userId, at) => gate.run(() => store.recordHeartbeat(userId, at)),
-    presenceFor: (viewerId, userIds) => gate.run(() => store.presenceFor(viewerId, userIds)),
-    teamMembers: (teamId) => gate.run(() => store.teamMembers(teamId)),
-    addTeamMember: (member) => gate.run(() => store.addTeamMember(member)),
-    removeTeamMember: (teamId, userId) => gate.run(() => store.removeTeamMember(teamId, userId)),
-    addContact: (userId, contactId) => gate.run(() => store.addContact(userId, contactId)),
-    removeContact: (userId, contactId) => gate.run(() => store.removeContact(userId, contactId)),
-    statusEvents: (userId, query) => gate.run(() => store.statusEvents(userId, query)),
-    pruneEvents: (before) => gate.run(() => store.pruneEvents(before)),
+    getSettings: (userId) => call(() => store.getSettings(userId)),
+    updateSettings: (userId, patch, at) => call(() => store.updateSettings(userId, patch, at)),
+    recordStatus: (change) => {
+      // The deadline travels with the update, so a store that gets it only after its 503 went
+      // out (a stall that let the call start, then held it) refuses it instead of applying it.
+      const deadline = Date.now() + gate.timeoutMs
+      const notAfter = Math.min(deadline, change.notAfter ?? deadline)
+      return call(() => store.recordStatus({ ...change, notAfter }))
+    },
+    recordHeartbeat: (userId, at) => call(() => store.recordHeartbeat(userId, at)),
+    presenceFor: (viewerId, userIds) => call(() => store.presenceFor(viewerId, userIds)),
+    teamMembers: (teamId) => call(() => store.teamMembers(teamId)),
+    addTeamMember: (member) => call(() => store.addTeamMember(member)),
+    removeTeamMember: (teamId, userId) => call(() => store.removeTeamMember(teamId, userId)),
+    addContact: (userId, contactId) => call(() => store.addContact(userId, contactId)),
+    removeContact: (userId, contactId) => call(() => store.removeContact(userId, contactId)),
+    statusEvents: (userId, query) => call(() => store.statusEvents(userId, query)),
+    pruneEvents: (before) => call(() => store.pruneEvents(before)),
     // Health has its own deadline and must see the store itself, not the gate's queue.
     ping: () => store.ping(),
     close: () => store.close(),
@@ -153,8 +180,8 @@ export function gateRateLimiter(limiter: RateLimiter, gate: StoreGate): RateLimi
     limit: limiter.limit,
     windowMs: limiter.windowMs,
     store: limiter.store,
-    consume: (key) => gate.run(() => limiter.consume(key)),
-    reset: (key) => gate.run(() => limiter.reset(key)),
+    consume: (key) => through(gate, () => limiter.consume(key)),
+    reset: (key) => through(gate, () => limiter.reset(key)),
   }
 }
 

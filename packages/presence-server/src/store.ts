@@ -26,6 +26,19 @@ export interface StatusChange {
   /** Absent: keep the stored one; null: clear it. */
   readonly customStatus?: CustomStatus | null
   readonly activity?: Activity | null
+  /**
+   * Wall-clock time (`Date.now()`, not the handlers' clock) after which the update must not be
+   * applied: its request has been answered 503 by then. The handlers set it to the store
+   * deadline. A store refuses the update (rejects) rather than apply it later; the SQL stores
+   * compare it with the database's clock when the statement runs, so an update that reaches the
+   * database only after a stall is refused there. Absent: no deadline.
+   */
+  readonly notAfter?: number
+}
+
+/** What a store rejects a status update with when it is past its `notAfter`. */
+export function pastDeadline(notAfter: number): Error {
+  return new Error(`status update past its deadline (${new Date(notAfter).toISOString()})`)
 }
 
 /** One status transition, kept for insights (`presence_events`). `from` is null for the first. */

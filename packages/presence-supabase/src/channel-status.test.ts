@@ -6,6 +6,7 @@ import {
   DEFAULT_REJOIN_POLICY,
   INITIAL_CHANNEL_STATE,
   isRateLimitNotice,
+  isTokenNotice,
   nextChannelState,
   rejoinDelay,
   type Transition,
@@ -176,5 +177,63 @@ describe('rejoin after the server closed the channel', () => {
     expect(isRateLimitNotice('Too many messages per second')).toBe(true)
     expect(isRateLimitNotice('Token has expired 3 seconds ago')).toBe(false)
     expect(isRateLimitNotice(undefined)).toBe(false)
+  })
+})
+
+describe('tokens', () => {
+  const EXPIRED = {
+    extension: 'system',
+    status: 'error',
+    message: 'Token has expired 0 seconds ago',
+    channel: 'presence:w1',
+  }
+
+  it('a join refused for its token asks for a fresh one; other refusals and errors do not', () => {
+    const [expired, policy, socket] = run([
+      [
+        0,
+        {
+          type: 'CHANNEL_ERROR',
+          error: refusal('InvalidJWTToken: Token has expired 12 seconds ago'),
+        },
+      ],
+      [1, { type: 'CHANNEL_ERROR', error: refusal('Unauthorized: You do not have permissions') }],
+      [2, { type: 'CHANNEL_ERROR', error: new Error('socket closed: 1006') }],
+    ])
+    expect(expired!.status?.status).toBe('error')
+    expect(expired!.refreshToken).toBe(true)
+    expect(expired!.rejoinAfterMs).toBeUndefined() // realtime-js retries the join itself
+    expect(policy!.refreshToken).toBeUndefined()
+    expect(socket!.refreshToken).toBeUndefined()
+  })
+
+  it('a close after the expired-token notice asks for one before the new channel; a rate-limit close does not', () => {
+    const [, , tokenClose] = run([
+      [0, { type: 'SUBSCRIBED' }],
+      [1, { type: 'system', payload: EXPIRED }],
+      [2, { type: 'CLOSED' }],
+    ])
+    expect(tokenClose!.rejoinAfterMs).toBeDefined()
+    expect(tokenClose!.refreshToken).toBe(true)
+    const [, , limitClose] = run([
+      [0, { type: 'SUBSCRIBED' }],
+      [1, { type: 'system', payload: RATE_LIMITED }],
+      [2, { type: 'CLOSED' }],
+    ])
+    expect(limitClose!.refreshToken).toBeUndefined()
+  })
+
+  it("recognizes Supabase's token errors", () => {
+    for (const message of [
+      'InvalidJWTToken: Token has expired 12 seconds ago',
+      'Token has expired 0 seconds ago',
+      'MalformedJWT: The token provided is not a valid JWT',
+      'JwtSignatureError: Failed to validate JWT signature',
+      ':signature_error',
+    ])
+      expect(isTokenNotice(message)).toBe(true)
+    expect(isTokenNotice('Unauthorized: You do not have permissions')).toBe(false)
+    expect(isTokenNotice('Client presence rate limit exceeded')).toBe(false)
+    expect(isTokenNotice(undefined)).toBe(false)
   })
 })

@@ -4,6 +4,9 @@
  * or a lost socket (research §1.5); a channel the server closed (`phx_close`, after a `system`
  * error such as the presence rate limit or an expired token) is gone for good, so the transport
  * builds a new one after a backoff — long enough after a rate limit that rejoining cannot loop.
+ * A join refused for its token, or a close for an expired token, also asks for a fresh token:
+ * realtime-js otherwise asks its token source only on connect and at each heartbeat (25 s), and
+ * rejoins with the token it has, which the server refuses again.
  */
 import type { TransportStatus, TransportStatusDetail } from '@wedsync/presence-core'
 import { PresenceError } from '@wedsync/presence-core'
@@ -72,6 +75,8 @@ export interface Transition {
   readonly rejoinAfterMs?: number
   /** A `system` error to report. */
   readonly report?: PresenceError
+  /** Ask the token source for a fresh token (`realtime.setAuth()`) before the next join. */
+  readonly refreshToken?: true
 }
 
 export const INITIAL_CHANNEL_STATE: ChannelState = {
@@ -83,6 +88,20 @@ export const INITIAL_CHANNEL_STATE: ChannelState = {
 /** True for the `system` messages Supabase sends when a rate limit closes a channel. */
 export function isRateLimitNotice(message: string | undefined): boolean {
   return message !== undefined && /rate limit|too many/i.test(message)
+}
+
+/**
+ * True for Supabase's token errors: a join refused as `InvalidJWTToken: Token has expired 12
+ * seconds ago` (or `MalformedJWT`, `JwtSignatureError`, `JwtSignerError`), and the `system` notice
+ * `Token has expired 0 seconds ago` before the server closes a channel at its token's expiry.
+ */
+export function isTokenNotice(message: string | undefined): boolean {
+  return (
+    message !== undefined &&
+    /InvalidJWTToken|MalformedJWT|JwtSignatureError|JwtSignerError|token has expired|signature_error/i.test(
+      message,
+    )
+  )
 }
 
 /**
@@ -152,6 +171,8 @@ export function nextChannelState(
       return {
         state: { ...state, phase: 'rejoining' },
         status: { status: refused ? 'error' : troubled, detail: detailOf(reason, error) },
+        // realtime-js retries the join (1, 2, 5, 10 s) with the token it has: get a fresh one first.
+        ...(refused && isTokenNotice(reason) && { refreshToken: true as const }),
       }
     }
     case 'TIMED_OUT':
@@ -192,6 +213,7 @@ export function nextChannelState(
           },
         },
         rejoinAfterMs: delay,
+        ...(isTokenNotice(state.notice) && { refreshToken: true as const }),
       }
     }
     case 'close':

@@ -15,6 +15,13 @@ export {
   rejoinDelay,
 } from './channel-status.js'
 export {
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  type HandshakeDeadlineOptions,
+  type HandshakeSocket,
+  type WebSocketConstructor,
+  withHandshakeDeadline,
+} from './handshake-deadline.js'
+export {
   createPostgresAuthorizer,
   evaluateRealtimePolicies,
   type PgPoolLike,

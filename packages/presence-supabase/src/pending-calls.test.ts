@@ -115,4 +115,81 @@ describe('PendingCalls', () => {
     expect(await waiting).toBe('w1 was closed')
     expect(clock.pending()).toBe(0)
   })
+
+  describe('one presence call in flight on a joined channel', () => {
+    /** A presence call that hangs until the test answers it. */
+    function hanging(what: string) {
+      let answer: (response: string) => void = () => {}
+      const pending: PendingCall<Channel> = {
+        kind: 'presence',
+        what,
+        request: (channel) => {
+          channel.log.push(what)
+          return new Promise((resolve) => (answer = resolve))
+        },
+      }
+      return { pending, answer: (response: string) => answer(response) }
+    }
+
+    it('holds presence calls behind an unanswered one; they go out as the last', async () => {
+      const calls = new PendingCalls<Channel>(createFakeClock(), 10_000, 'w1')
+      const channel: Channel = { name: 'c', log: [] }
+      const first = hanging('track 1')
+      const results = [
+        outcome(calls.start(channel, first.pending, runner)),
+        outcome(calls.start(channel, call('presence', 'track 2'), runner)),
+        outcome(calls.start(channel, call('presence', 'untrack'), runner)),
+        outcome(calls.start(channel, call('broadcast', 'note'), runner)),
+        outcome(calls.start(channel, call('presence', 'track 3'), runner)),
+      ]
+      // A broadcast is no presence call: it never waits.
+      expect(channel.log).toEqual(['track 1', 'note'])
+      first.answer('ok')
+      expect(await Promise.all(results)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok'])
+      // After a silent stall the server gets two calls, not one per heartbeat of the stall.
+      expect(channel.log).toEqual(['track 1', 'note', 'track 3'])
+    })
+
+    it('a call that timed out lets the held ones go, which keep their own outcome', async () => {
+      const calls = new PendingCalls<Channel>(createFakeClock(), 10_000, 'w1')
+      const channel: Channel = { name: 'c', log: [] }
+      const first = hanging('track 1')
+      const stalled = outcome(calls.start(channel, first.pending, runner))
+      const next = outcome(calls.start(channel, call('presence', 'track 2'), runner))
+      first.answer('timed out')
+      expect(await Promise.all([stalled, next])).toEqual(['track 1: timed out', 'ok'])
+      expect(channel.log).toEqual(['track 1', 'track 2'])
+    })
+
+    it('a rejoin is not held up by a call from the old join, whose late answer starts nothing', async () => {
+      const calls = new PendingCalls<Channel>(createFakeClock(), 10_000, 'w1')
+      const old: Channel = { name: 'old', log: [] }
+      const first = hanging('track 1')
+      void outcome(calls.start(old, first.pending, runner))
+      const held = outcome(calls.start(old, call('presence', 'track 2'), runner))
+      const rejoined: Channel = { name: 'new', log: [] }
+      calls.flush(rejoined, runner)
+      expect(await held).toBe('ok')
+      expect(rejoined.log).toEqual(['track 2'])
+      // The new join's calls go out at once.
+      expect(await outcome(calls.start(rejoined, call('presence', 'track 3'), runner))).toBe('ok')
+      first.answer('ok')
+      expect(old.log).toEqual(['track 1'])
+      expect(rejoined.log).toEqual(['track 2', 'track 3'])
+    })
+
+    it('held calls fail with the ones in flight when the channel goes away', async () => {
+      const calls = new PendingCalls<Channel>(createFakeClock(), 10_000, 'w1')
+      const channel: Channel = { name: 'c', log: [] }
+      const first = hanging('track 1')
+      const results = [
+        outcome(calls.start(channel, first.pending, runner)),
+        outcome(calls.start(channel, call('presence', 'track 2'), runner)),
+      ]
+      calls.failInFlight(new PresenceError('PRESENCE_TRANSPORT_FAILED', 'gone'))
+      expect(await Promise.all(results)).toEqual(['gone', 'gone'])
+      first.answer('ok')
+      expect(channel.log).toEqual(['track 1'])
+    })
+  })
 })

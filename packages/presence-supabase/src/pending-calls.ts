@@ -3,6 +3,14 @@
  * a bound; those in flight fail at once when their channel goes away instead of waiting out
  * realtime-js's push timeout. Presence calls waiting together collapse into the last one: each
  * replaces this session's meta, and every call counts against the server's presence limit.
+ *
+ * At most one presence call is in flight on a joined channel: one made while another is
+ * unanswered waits for its answer (or realtime-js's push timeout), and those waiting together go
+ * out as the last. A socket that stalls silently keeps its channel joined, and everything sent into
+ * it reaches the server at once when the network returns; without this, every heartbeat of the
+ * stall would arrive in one burst and trip the server's presence limit (Supabase then closes the
+ * channel, and the rejoin waits out its window). A rejoin (`flush`) starts afresh: a call still
+ * unanswered from before went out on a membership that is gone and holds nothing up.
  */
 import type { Scheduler } from '@wedsync/presence-core'
 import { PresenceError } from '@wedsync/presence-core'
@@ -27,6 +35,11 @@ interface Entry<C> {
 export class PendingCalls<C> {
   private waiting: Entry<C>[] = []
   private readonly inFlight = new Set<Entry<C>>()
+  /** The presence call in flight on the joined channel, which later ones wait behind. */
+  private presenceInFlight: Entry<C> | undefined
+  /** Presence calls made while one was in flight, oldest first, and where they will run. */
+  private held: Entry<C>[] = []
+  private heldOn: { readonly channel: C; readonly run: Runner<C> } | undefined
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -51,16 +64,31 @@ export class PendingCalls<C> {
     })
   }
 
-  /** Runs `call` at once on a joined channel (no join wait to arm). */
+  /**
+   * Runs `call` on a joined channel (no join wait to arm): at once, except a presence call while
+   * another is unanswered, which goes out when that one is answered (as the last of those held).
+   */
   start(channel: C, call: PendingCall<C>, run: Runner<C>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.launch(channel, { call, resolve, reject, cancelTimeout: noop }, [], run)
+      const entry: Entry<C> = { call, resolve, reject, cancelTimeout: noop }
+      if (call.kind === 'presence' && this.presenceInFlight) {
+        this.held.push(entry)
+        this.heldOn = { channel, run }
+        return
+      }
+      this.launch(channel, entry, [], run)
     })
   }
 
-  /** Runs what waits, in order, on a joined channel; earlier presence calls ride on the last. */
+  /**
+   * Runs what waits, in order, on a (re)joined channel; earlier presence calls ride on the last.
+   * Presence calls held behind one in flight count as waiting: that one belonged to the old join.
+   */
   flush(channel: C, run: Runner<C>): void {
-    const entries = this.waiting
+    const entries = [...this.held, ...this.waiting]
+    this.presenceInFlight = undefined
+    this.held = []
+    this.heldOn = undefined
     this.waiting = []
     const last = entries.findLast((entry) => entry.call.kind === 'presence')
     const superseded: Entry<C>[] = []
@@ -73,8 +101,11 @@ export class PendingCalls<C> {
 
   /** Fails the calls whose channel went away (their replies can no longer come). */
   failInFlight(error: PresenceError): void {
-    const entries = [...this.inFlight]
+    const entries = [...this.inFlight, ...this.held]
     this.inFlight.clear()
+    this.presenceInFlight = undefined
+    this.held = []
+    this.heldOn = undefined
     for (const entry of entries) entry.reject(error)
   }
 
@@ -91,6 +122,7 @@ export class PendingCalls<C> {
 
   private launch(channel: C, entry: Entry<C>, riders: readonly Entry<C>[], run: Runner<C>): void {
     this.inFlight.add(entry)
+    if (entry.call.kind === 'presence') this.presenceInFlight = entry
     run(channel, entry.call).then(
       () => this.settle(entry, riders, undefined),
       (error: unknown) => this.settle(entry, riders, error ?? new Error('call failed')),
@@ -104,6 +136,15 @@ export class PendingCalls<C> {
       if (error === undefined) settled.resolve()
       else settled.reject(error)
     }
+    if (entry !== this.presenceInFlight) return
+    this.presenceInFlight = undefined
+    // Answered or timed out: what was held goes out now, as one call.
+    const held = this.held
+    const on = this.heldOn
+    this.held = []
+    this.heldOn = undefined
+    const last = held.pop()
+    if (last && on) this.launch(on.channel, last, held, on.run)
   }
 }
 

@@ -36,6 +36,8 @@ export interface RoomHost {
   readonly joinWaitMs: number
   readonly random: () => number
   report(error: PresenceError): void
+  /** Asks the client's token source for a fresh token (a join or channel failed for its token). */
+  refreshToken(): void
 }
 
 export interface RoomConfig {
@@ -225,6 +227,7 @@ export class SupabaseRoom implements TransportRoom {
     )
     this.machine = transition.state
     if (transition.report) this.host.report(transition.report)
+    if (transition.refreshToken) this.host.refreshToken()
     if (signal.type === 'SUBSCRIBED') this.awaitingSync = true
     if (transition.rejoinAfterMs !== undefined) this.scheduleRejoin(transition.rejoinAfterMs)
     if (transition.status) this.setStatus(transition.status.status, transition.status.detail)

@@ -2,18 +2,31 @@
  * The transport's own behaviour beyond the contract, with real supabase-js clients on the local
  * Realtime server: the rate-limit close and its backoff (on a fake clock: nothing rejoins before
  * the wait is over), presence dropped at the boundary, private channels, calls made before the
- * join, closing, and token refresh. Waits are on observed events; the fake clock moves only the
- * transport's own timers.
+ * join, closing, and token refresh (by hand, and from the app's token source after a refusal).
+ * Waits are on observed events; the fake clock moves only the transport's own timers or the
+ * server's (token expiry).
  */
+import { createClient } from '@supabase/supabase-js'
 import type { PresenceError, TransportStatusDetail } from '@wedsync/presence-core'
 import { createFakeClock, probeRoom, type RoomProbe } from '@wedsync/presence-testing'
-import { createAccessToken, type RealtimeServer } from '@wedsync/presence-testing/server'
+import {
+  createAccessToken,
+  DEV_ANON_KEY,
+  type RealtimeServer,
+} from '@wedsync/presence-testing/server'
 import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { fullJitterReconnect } from './backoff.js'
 import { createTestWorld } from './test-supabase.js'
 import { createSupabaseTransport } from './transport.js'
 
 const world = createTestWorld()
-afterEach(() => world.cleanup())
+/** Clients a test made itself, outside the world. */
+const cleanups: Array<() => unknown> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup()
+  await world.cleanup()
+})
 
 let rooms = 0
 const freshRoom = () => `w-${Date.now().toString(36)}-${++rooms}`
@@ -56,8 +69,11 @@ describe('rate-limit close', () => {
     const observer = probe(world.transport(server).openRoom(roomId, { key: 'observer' }))
     await Promise.all([joinedAndSynced(a), joinedAndSynced(observer)])
 
-    // Six presence calls at once: the server allows five per 30 s and closes the channel.
-    const calls = await Promise.allSettled([1, 2, 3, 4, 5, 6].map((i) => a.room.track({ i })))
+    // Six presence calls, one after another (calls made at once would go out as one): the server
+    // allows five per 30 s and closes the channel.
+    const calls: PromiseSettledResult<void>[] = []
+    for (const i of [1, 2, 3, 4, 5, 6])
+      calls.push(...(await Promise.allSettled([a.room.track({ i })])))
     expect(calls.map((c) => c.status)).toEqual([...Array(5).fill('fulfilled'), 'rejected'])
     expect(((calls[5] as PromiseRejectedResult).reason as PresenceError).code).toBe(
       'PRESENCE_TRANSPORT_FAILED',
@@ -81,8 +97,8 @@ describe('rate-limit close', () => {
     await observer.until(() => holds(observer, 'u-a')[0] ?? undefined, 'u-a back')
     expect(holds(observer, 'u-a')).toEqual([{ back: true }])
 
-    // The same again at once: the second close in a row waits twice as long.
-    await Promise.allSettled([1, 2, 3, 4, 5].map((i) => a.room.track({ again: i })))
+    // The same again: the second close in a row waits twice as long.
+    for (const i of [1, 2, 3, 4, 5]) await a.room.track({ again: i }).catch(() => {})
     await a.until(
       () => (lastDetail(a)?.reason ?? '').endsWith('rejoining in 60000 ms') || undefined,
       'the second backoff',
@@ -300,5 +316,49 @@ describe('access tokens', () => {
     await joinedAndSynced(a, 2)
     await a.room.track({ back: true })
     await a.until(() => holds(a, 'u-a').length === 1 || undefined, 'own echo after the rejoin')
+  })
+
+  it("a join refused for an expired token asks the app's token source again; the rejoin carries the fresh one", async () => {
+    const clock = createFakeClock()
+    const server = await world.start({ clock, idleTimeoutMs: 7 * 24 * 3_600_000 })
+    // The app's token source (supabase-js's `accessToken` option), down for a while.
+    let token = await createAccessToken({ now: clock.now(), expiresInSeconds: 60 })
+    let available = true
+    let asked = 0
+    const supabase = createClient(server.url, DEV_ANON_KEY, {
+      accessToken: async () => {
+        asked++
+        if (!available) throw new Error('auth server unavailable')
+        return token
+      },
+      realtime: {
+        transport: WebSocket as never,
+        // No heartbeat in this test's time: realtime-js's own reason to ask the source again.
+        heartbeatIntervalMs: 3_600_000,
+        reconnectAfterMs: fullJitterReconnect({ baseMs: 50, capMs: 200 }),
+      },
+    })
+    cleanups.push(() => supabase.realtime.disconnect())
+    const transport = createSupabaseTransport(supabase, {
+      rejoin: { baseMs: 20 },
+      onError: () => {},
+    })
+    const a = probe(transport.openRoom(freshRoom(), { key: 'u-a' }))
+    await joinedAndSynced(a)
+
+    available = false
+    await clock.advance(61_000) // the server closes the channel; the new one joins with the old token
+    await a.until(() => a.status() === 'error' || undefined, 'the refused join')
+    expect(lastDetail(a)?.reason).toMatch(/^InvalidJWTToken: Token has expired/)
+    const askedWhileDown = asked
+    expect(askedWhileDown).toBeGreaterThan(1) // asked again at the close and at the refusal
+
+    token = await createAccessToken({ now: clock.now(), expiresInSeconds: 3_600 })
+    available = true
+    // Asked again at the next refusal (realtime-js retries after 1, 2, 5, 10 s), the join after
+    // that carries the fresh token.
+    await joinedAndSynced(a, 2)
+    expect(asked).toBeGreaterThan(askedWhileDown)
+    expect(a.status()).toBe('joined')
   })
 })

@@ -97,6 +97,14 @@ export function createSupabaseTransport(
         // A failing error handler must not reach realtime-js's socket handler either.
       }
     },
+    refreshToken() {
+      // setAuth() without a token asks the client's token source (the app's `accessToken`, else
+      // supabase-js's auth session, else the anon key), as realtime-js does at each heartbeat; a
+      // client without one keeps its token. realtime-js catches the source's errors itself.
+      void Promise.resolve()
+        .then(() => realtime.setAuth())
+        .catch(() => {})
+    },
   }
   // Once per client, through the same channel as other non-fatal problems (see reconnect-schedule).
   warnOnFixedReconnectSchedule(realtime, host.report)

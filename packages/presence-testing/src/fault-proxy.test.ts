@@ -1,6 +1,7 @@
 /**
  * The fault proxy against a local echo server: forwards, holds bytes while stalled and delivers
- * them in order on resume, drops every connection, and closes idempotently.
+ * them in order on resume, black-holes new connections (for good) while old ones keep working,
+ * drops every connection, and closes idempotently.
  */
 import { once } from 'node:events'
 import { connect, createServer, type Socket } from 'node:net'
@@ -12,12 +13,30 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-async function echo(): Promise<number> {
-  const server = createServer((s) => s.pipe(s))
+/** An echo server; `accepted()` counts the connections that reached it. */
+async function echo(): Promise<{ port: number; accepted(): number }> {
+  let accepted = 0
+  const server = createServer((s) => {
+    accepted++
+    s.pipe(s)
+  })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   cleanups.push(() => new Promise((r) => server.close(() => r())))
-  return (server.address() as { port: number }).port
+  return { port: (server.address() as { port: number }).port, accepted: () => accepted }
+}
+
+/** Resolves once `check` holds, polled each event-loop turn (fails after 5 s, naming `what`). */
+function until(what: string, check: () => boolean): Promise<void> {
+  const failAt = Date.now() + 5_000
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      if (check()) return resolve()
+      if (Date.now() > failAt) return reject(new Error(`gave up waiting for ${what}`))
+      setImmediate(poll)
+    }
+    poll()
+  })
 }
 
 async function through(proxy: FaultProxy): Promise<Socket> {
@@ -45,7 +64,9 @@ function read(socket: Socket, bytes: number): Promise<string> {
 
 describe('createFaultProxy', () => {
   it('forwards, holds while stalled, and delivers in order on resume', async () => {
-    const proxy = await createFaultProxy({ target: { host: '127.0.0.1', port: await echo() } })
+    const proxy = await createFaultProxy({
+      target: { host: '127.0.0.1', port: (await echo()).port },
+    })
     cleanups.push(() => proxy.close())
     expect(proxy.port).toBeGreaterThan(0)
     const socket = await through(proxy)
@@ -70,7 +91,9 @@ describe('createFaultProxy', () => {
   })
 
   it('adds latency, drops every connection, and closes idempotently', async () => {
-    const proxy = await createFaultProxy({ target: { host: '127.0.0.1', port: await echo() } })
+    const proxy = await createFaultProxy({
+      target: { host: '127.0.0.1', port: (await echo()).port },
+    })
     proxy.latency(5)
     const socket = await through(proxy)
     socket.write('x')
@@ -83,5 +106,36 @@ describe('createFaultProxy', () => {
     expect(proxy.connections()).toBe(0)
     await proxy.close()
     await proxy.close()
+  })
+
+  it('black-holes new connections for good while open ones keep forwarding', async () => {
+    const target = await echo()
+    const proxy = await createFaultProxy({ target: { host: '127.0.0.1', port: target.port } })
+    cleanups.push(() => proxy.close())
+    const open = await through(proxy)
+    open.write('a')
+    expect(await read(open, 1)).toBe('a')
+
+    proxy.blackHole()
+    const hole = await through(proxy)
+    hole.write('lost')
+    await until('the connection in the black hole', () => proxy.blackHoled() === 1)
+    // The connection open before still forwards.
+    open.write('b')
+    expect(await read(open, 1)).toBe('b')
+
+    proxy.resume()
+    const after = await through(proxy)
+    after.write('c')
+    expect(await read(after, 1)).toBe('c')
+    // Two connections reached the target: the black-holed one never did, not even after resume.
+    expect(target.accepted()).toBe(2)
+    expect(proxy.connections()).toBe(3)
+    expect(proxy.blackHoled()).toBe(1)
+
+    const holeClosed = once(hole, 'close')
+    proxy.dropAll()
+    await holeClosed
+    expect(proxy.blackHoled()).toBe(0)
   })
 })

@@ -4,12 +4,17 @@
  * and this key, and refreshes it when three quarters of its lifetime have passed (measured on this
  * clock from when it arrived, so clock skew cannot make it late). Failures are reported and retried
  * with jittered backoff; until a credential is there, `current()` waits. Owns its one timer.
+ *
+ * Each credential also tells the issuer's time (`iat`): `clock` is the issuer's clock as learnt
+ * from them (issuer-clock.ts), and a credential is checked on it, as observers will check it — so a
+ * device whose own clock is minutes off is not refused its own, honest, credential.
  */
 import { PresenceError } from '../errors.js'
 import type { TrustSession } from '../ports.js'
-import type { CredentialClaims } from './credential.js'
+import { type CredentialClaims, decodeCredential } from './credential.js'
 import type { CredentialVerifier } from './credential-verifier.js'
 import { VERIFICATION_FAILURES } from './failures.js'
+import { createIssuerClock, estimateOffset, type IssuerClock } from './issuer-clock.js'
 import {
   type EcPublicJwk,
   type SessionKey,
@@ -41,6 +46,8 @@ export interface OwnCredential {
 }
 
 export interface SessionCredentials {
+  /** The issuer's clock, as estimated from the credentials received (issuer-clock.ts). */
+  readonly clock: IssuerClock
   /** A credential valid now; waits for one while there is none. Rejects once disposed. */
   current(): Promise<OwnCredential>
   dispose(): void
@@ -73,15 +80,30 @@ export function createSessionCredentials(options: SessionCredentialsOptions): Se
   let failures = 0
   let disposed = false
   const key = suite.generateSessionKey()
+  const issuerClock = createIssuerClock(clock, scheduler)
 
   const unavailable = (message: string, cause?: unknown) =>
     new PresenceError('PRESENCE_CREDENTIAL_UNAVAILABLE', message, cause ? { cause } : undefined)
 
-  /** What the server sent, checked as observers will check it, and bound to this session. */
-  async function accept(received: unknown, sessionKey: SessionKey): Promise<OwnCredential> {
+  /**
+   * What the server sent (asked for at `sentAt`), checked as observers will check it — on the
+   * issuer's clock, estimated from this credential's `iat` — and bound to this session. The
+   * estimate is kept only once the credential passed: its `iat` is then the issuer's.
+   */
+  async function accept(
+    received: unknown,
+    sessionKey: SessionKey,
+    sentAt: number,
+  ): Promise<OwnCredential> {
     const token =
       typeof received === 'string' ? received : (received as { credential?: unknown })?.credential
-    const checked = await verifier.verify(token, clock.now())
+    const decoded = decodeCredential(token)
+    const iat = decoded.ok ? decoded.value.payload.iat : undefined
+    const offset =
+      typeof iat === 'number' && Number.isSafeInteger(iat)
+        ? estimateOffset(iat * 1000, sentAt, clock.now())
+        : 0
+    const checked = await verifier.verify(token, clock.now() + offset)
     if (!checked.ok)
       throw unavailable(
         `the credential would be dropped by every observer: it ${VERIFICATION_FAILURES[checked.reason]}`,
@@ -93,6 +115,7 @@ export function createSessionCredentials(options: SessionCredentialsOptions): Se
       )
     if (!sameKey(claims.publicKey, sessionKey.publicJwk))
       throw unavailable("the credential binds another key than this session's")
+    issuerClock.learn(offset)
     return { token: token as string, claims, key: sessionKey }
   }
 
@@ -102,13 +125,14 @@ export function createSessionCredentials(options: SessionCredentialsOptions): Se
     cancelTimer?.()
     try {
       const sessionKey = await key
+      const sentAt = clock.now()
       const received = await source({
         userId: session.userId,
         sessionId: session.sessionId,
         publicKey: sessionKey.publicJwk,
         ...(options.rooms ? { rooms: options.rooms } : {}),
       })
-      const credential = await accept(received, sessionKey)
+      const credential = await accept(received, sessionKey, sentAt)
       if (disposed) return
       failures = 0
       const { issuedAt, expiresAt } = credential.claims
@@ -119,6 +143,8 @@ export function createSessionCredentials(options: SessionCredentialsOptions): Se
       schedule(Math.max(FIRST_RETRY_MS, (expiresAt - issuedAt) * REFRESH_AT))
     } catch (error) {
       if (disposed) return
+      // Incoming verification waits for the first estimate no longer: the device's clock it is.
+      issuerClock.settle()
       session.report(
         error instanceof PresenceError
           ? error
@@ -143,6 +169,7 @@ export function createSessionCredentials(options: SessionCredentialsOptions): Se
   void obtain()
 
   return {
+    clock: issuerClock,
     current() {
       if (disposed) return Promise.reject(new PresenceError('PRESENCE_CLIENT_DESTROYED'))
       if (own && clock.now() < own.staleAt) return Promise.resolve(own.credential)
@@ -158,6 +185,7 @@ export function createSessionCredentials(options: SessionCredentialsOptions): Se
       if (disposed) return
       disposed = true
       cancelTimer?.()
+      issuerClock.settle()
       const error = new PresenceError('PRESENCE_CLIENT_DESTROYED')
       for (const waiter of waiters) waiter.reject(error)
       waiters = []

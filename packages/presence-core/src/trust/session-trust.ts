@@ -26,8 +26,10 @@ export interface SessionTrustOptions {
   /** Rooms to ask the server to name in the credential; absent: any room the channel admits. */
   readonly rooms?: readonly string[]
   /**
-   * How far other devices' clocks may run ahead of (or their windows end behind) this one. Also
-   * how long past its window a replayed meta may count. Default 30 s.
+   * How far other sessions' times may run ahead of (or their windows end behind) this one's.
+   * Times are on the issuer's clock as each session estimates it from its credentials
+   * (issuer-clock.ts), so devices' own clocks may be minutes off; this absorbs the estimates'
+   * error and the network. Also how long past its window a replayed meta may count. Default 30 s.
    */
   readonly maxSkewMs?: number
   /** How long a broadcast or receipt may take to arrive before it counts as a replay. Default 60 s. */
@@ -77,6 +79,7 @@ export function createSessionTrust(options: SessionTrustOptions): PresenceTrust 
       return createVerifyingTransport(transport, {
         session,
         credentials,
+        clock: credentials.clock,
         verifier,
         suite,
         skewMs,

@@ -9,7 +9,9 @@
  * Invariants: a meta reaches the client only under its credential's user; per session, a `seq`
  * older than one already passed on is refused; a meta's lease is cut to what is left of its
  * window; a message signed twice the same is passed on once. Leaves pass unverified: they come
- * from the server, and only remove refs that verified metas added.
+ * from the server, and only remove refs that verified metas added. Every time signed or checked is
+ * on the issuer's clock as this session estimates it (issuer-clock.ts), never the device's own:
+ * what is heard waits for the first estimate before it is judged.
  */
 import { RECEIPT_EVENT } from '../broadcast.js'
 import { invalidArgument, PresenceError } from '../errors.js'
@@ -29,6 +31,7 @@ import { encodeBase64url } from './base64url.js'
 import type { CredentialClaims } from './credential.js'
 import type { CredentialVerifier } from './credential-verifier.js'
 import { type Checked, failed, passed, VERIFICATION_FAILURES } from './failures.js'
+import type { IssuerClock } from './issuer-clock.js'
 import {
   checkBinding,
   encodeText,
@@ -46,6 +49,8 @@ import type { SignatureSuite } from './signature-suite.js'
 export interface VerifyingTransportOptions {
   readonly session: TrustSession
   readonly credentials: SessionCredentials
+  /** The issuer's clock (`credentials.clock`): every time signed or checked is on it. */
+  readonly clock: IssuerClock
   readonly verifier: CredentialVerifier
   readonly suite: SignatureSuite
   readonly skewMs: number
@@ -157,7 +162,7 @@ class VerifyingRoom implements TransportRoom {
     windowMs?: number,
   ): Promise<Record<string, unknown>> {
     const own = await this.options.credentials.current()
-    const at = this.options.session.clock.now()
+    const at = this.options.clock.now()
     const until = windowMs === undefined ? undefined : at + windowMs
     const text = signingText(this.scope, subject, at, until, body)
     const sig = encodeBase64url(await own.key.sign(encodeText(text)))
@@ -216,8 +221,10 @@ class VerifyingRoom implements TransportRoom {
     text: string,
     signature: Uint8Array,
   ): Promise<Checked<CredentialClaims>> {
-    const { verifier, suite, session } = this.options
-    const credential = await verifier.verify(proof.cred, session.clock.now())
+    const { verifier, suite, clock } = this.options
+    // Judged on the issuer's clock: not before this session has an estimate of it.
+    await clock.ready
+    const credential = await verifier.verify(proof.cred, clock.now())
     if (!credential.ok) return credential
     const valid = await suite.verify(credential.value.publicKey, encodeText(text), signature)
     return valid ? credential : failed('bad-signature')
@@ -267,7 +274,7 @@ class VerifyingRoom implements TransportRoom {
     key: string,
     metas: readonly { item: TransportMeta; checked: Checked<Verified> }[],
   ): TransportMeta[] {
-    const now = this.options.session.clock.now()
+    const now = this.options.clock.now()
     const accepted: TransportMeta[] = []
     for (const { item, checked } of metas) {
       const result = checked.ok ? this.checkMeta(key, checked.value, now) : checked
@@ -313,7 +320,7 @@ class VerifyingRoom implements TransportRoom {
 
   /** Sessions whose last window has passed: a later meta of theirs must verify on its own. */
   private forgetPassedWindows(): void {
-    const now = this.options.session.clock.now()
+    const now = this.options.clock.now()
     for (const [id, newest] of this.newest)
       if (newest.until + this.options.skewMs <= now) this.newest.delete(id)
   }
@@ -329,7 +336,7 @@ class VerifyingRoom implements TransportRoom {
     const subject: Subject = { kind: 'message', event }
     this.inOrder(
       this.verify(subject, payload).then((checked) => () => {
-        const now = this.options.session.clock.now()
+        const now = this.options.clock.now()
         const { skewMs, maxMessageAgeMs } = this.options
         const result = checked.ok
           ? checkBinding(subject, checked.value.body, checked.value.proof, checked.value.claims, {
