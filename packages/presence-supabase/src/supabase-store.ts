@@ -187,6 +187,14 @@ export function createSupabasePresenceStore(
     },
 
     async recordStatus(change) {
+      // Checked when the request leaves, on this process's clock: PostgREST's function takes no
+      // deadline, so unlike the SQL stores a call already sent that stalls may still land late.
+      if (change.notAfter !== undefined && Date.now() > change.notAfter)
+        throw new SupabaseStoreError(
+          'recordStatus',
+          { message: `past its deadline (${new Date(change.notAfter).toISOString()})` },
+          0,
+        )
       const custom = change.customStatus
       const rows = await run<StatusRow[]>(
         'recordStatus',
