@@ -37,12 +37,21 @@ export interface StoreFault {
    * long as `inject` (a restart may be over before /health or any client notices).
    */
   readonly healthCheck?: string
+  /**
+   * How many updates answered 503 may still have landed: a crash (`-m immediate`) can kill a
+   * connection after its commit and before the reply, so the server reports a failure for a write
+   * that is in the store — not applied later, but at once, with its outcome lost. At most one per
+   * pool connection in flight. Default 0.
+   */
+  readonly ambiguousCommits?: number
 }
 
 export interface FaultOutcome {
   readonly name: string
   /** performance.now() when the fault was injected. */
   readonly injectedAt: number
+  /** From the fault: 503s that may have committed (see `StoreFault`). */
+  readonly ambiguousCommits: number
   readonly checks: Check[]
   /** What a client saw, one line. */
   readonly seen: string
@@ -143,7 +152,13 @@ export async function runStoreFault(
         RECOVERY_BOUND_MS,
       ),
     )
-  return { name: fault.name, injectedAt, checks, seen: describe(fault.name, during, named) }
+  return {
+    name: fault.name,
+    injectedAt,
+    ambiguousCommits: fault.ambiguousCommits ?? 0,
+    checks,
+    seen: describe(fault.name, during, named),
+  }
 }
 
 /** "Redis stalled: 200 ×3, 503 PRESENCE_STORE_UNAVAILABLE Retry-After 2 ×14 (2,001–2,012 ms) …" */
