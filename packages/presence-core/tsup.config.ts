@@ -8,9 +8,4 @@ export default defineConfig({
   sourcemap: true,
   target: 'es2022',
   treeshake: true,
-  esbuildOptions(options) {
-    // Members named `_…` are internal (room ↔ client ↔ room state, node and heap fields): they
-    // never cross the public API or the wire, so the build shortens their names.
-    options.mangleProps = /^_/
-  },
 })

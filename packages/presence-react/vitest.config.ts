@@ -8,7 +8,7 @@ const packageDir = (name: string) =>
 
 // Every test runs twice: against React 19 (the `react` devDependency) and against React 18.3
 // (the `react-18` / `react-dom-18` aliases). The second project points `react` and `react-dom`
-// at the 18 copies for everything Vite loads; src/test-react-18.ts does the same for what Node
+// at the 18 copies for everything Vite loads; test/test-react-18.ts does the same for what Node
 // requires inside react-dom 18 itself (pnpm links react-dom 18's `react` peer to React 19).
 const react18 = packageDir('react-18')
 const reactDom18 = packageDir('react-dom-18')
@@ -32,7 +32,7 @@ export default mergeConfig(
           test: {
             name: 'react-18',
             env: { REACT_MAJOR: '18' },
-            setupFiles: ['./src/test-react-18.ts'],
+            setupFiles: ['./test/test-react-18.ts'],
             // Transformed by Vite, so the aliases above apply to its imports of react-dom.
             server: { deps: { inline: ['@testing-library/react'] } },
           },

@@ -8,7 +8,6 @@ export default defineConfig({
     pglite: 'src/pglite.ts',
     redis: 'src/redis.ts',
     contract: 'src/contract.ts',
-    calendar: 'src/calendar.ts',
     client: 'src/client.ts',
   },
   format: ['esm', 'cjs'],

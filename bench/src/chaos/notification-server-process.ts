@@ -9,13 +9,14 @@
  * exits. Several instances over one schema are the same deployment, one after another.
  */
 import {
-  createJwtAuthenticator,
+  COORDINATION_MIGRATIONS,
   createNotificationRouter,
-  createPresenceHandlers,
   createSqlNotificationStore,
   type Notification,
+  notificationEndpoint,
   presenceFromStore,
-} from '@wedsync/presence-server'
+} from '@wedsync/presence-coordination'
+import { createJwtAuthenticator, createPresenceHandlers } from '@wedsync/presence-server'
 import { servePresence } from '@wedsync/presence-server/node'
 import { createPostgresStore, migratePostgres, pgClient } from '@wedsync/presence-server/postgres'
 import pg from 'pg'
@@ -47,7 +48,7 @@ const pool = new pg.Pool({
 })
 // An idle connection Postgres closes must not end the process (see docs/server.md).
 pool.on('error', () => {})
-await migratePostgres(pool, config.schema)
+await migratePostgres(pool, config.schema, { extraMigrations: COORDINATION_MIGRATIONS })
 const store = await createPostgresStore({ pool, schema: config.schema, migrate: false })
 for (const userId of config.team.members)
   await store.addTeamMember({ teamId: config.team.id, userId })
@@ -73,7 +74,7 @@ const router = createNotificationRouter({
 const handlers = createPresenceHandlers({
   store,
   authenticate: createJwtAuthenticator({ secret: config.secret }),
-  notifications: { router },
+  extensions: [notificationEndpoint({ router })],
 })
 const running = await servePresence(handlers, { port: 0 })
 await router.start()

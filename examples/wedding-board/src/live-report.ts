@@ -5,8 +5,8 @@
  * seen so far, core's final report once `room.broadcast` resolves (which then decides every row),
  * and each recipient's route as the router answers.
  */
+import type { Urgency } from '@wedsync/presence-coordination/browser'
 import type { BroadcastReport, Recipient, Status } from '@wedsync/presence-core'
-import type { Urgency } from '@wedsync/presence-server/client'
 import type { RouteState } from './route-outcome.js'
 
 export type ReceiptRow =

@@ -1,4 +1,4 @@
-import type { DeliveryResult } from '@wedsync/presence-server/client'
+import type { DeliveryResult } from '@wedsync/presence-coordination/browser'
 import { describe, expect, it } from 'vitest'
 import { describeRoute } from './route-outcome.js'
 

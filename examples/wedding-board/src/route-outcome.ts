@@ -4,8 +4,8 @@
  * queued", "Held while busy · goes by 16:12 at the latest", "Not routed · call them". Pure: from
  * the router's DeliveryResult, the person's status and their fallback channel.
  */
+import type { DeliveryResult, DeliveryRoute } from '@wedsync/presence-coordination/browser'
 import type { Status } from '@wedsync/presence-core'
-import type { DeliveryResult, DeliveryRoute } from '@wedsync/presence-server/client'
 import type { FallbackChannel } from './cast.js'
 
 export type RouteState =

@@ -2,8 +2,8 @@
  * sendUrgent on the in-memory hub and a fake clock: the live report gets core's report, then a
  * route for each recipient who did not confirm, through a stand-in for the API's router.
  */
+import type { DeliveryResult, NotificationInput } from '@wedsync/presence-coordination/browser'
 import { createPresenceClient, recipientsOf } from '@wedsync/presence-core'
-import type { DeliveryResult, NotificationInput } from '@wedsync/presence-server/client'
 import { createFakeActivity, createFakeClock, createMemoryHub } from '@wedsync/presence-testing'
 import { describe, expect, it } from 'vitest'
 import { type LiveBroadcast, receiptRows, summarize } from './live-report.js'
@@ -57,18 +57,16 @@ describe('sendUrgent', () => {
   it('fills the report in: core’s report, then a route for everyone who did not confirm', async () => {
     const { clock, room, update, current } = await wedding()
     const asked: string[] = []
-    const api = {
-      notifications: {
-        send: async <P>(input: NotificationInput<P>) => {
-          asked.push(`${input.recipientId}:${input.urgency}`)
-          if (input.recipientId === 'u-caterer') throw new Error('HTTP 502')
-          return deliveredAll(input)
-        },
+    const router = {
+      send: async <P>(input: NotificationInput<P>) => {
+        asked.push(`${input.recipientId}:${input.urgency}`)
+        if (input.recipientId === 'u-caterer') throw new Error('HTTP 502')
+        return deliveredAll(input)
       },
     }
     const done = sendUrgent({
       room,
-      api,
+      router,
       text: 'Ceremony moved',
       urgency: 'emergency',
       team: ['u-venue', 'u-photo', 'u-florist', 'u-caterer'],
@@ -94,7 +92,7 @@ describe('sendUrgent', () => {
     const { clock, room, update, current } = await wedding()
     const done = sendUrgent({
       room,
-      api: undefined,
+      router: undefined,
       text: 'Ceremony moved',
       urgency: 'emergency',
       team: [],
@@ -109,7 +107,7 @@ describe('sendUrgent', () => {
     const failing = { broadcast: async () => Promise.reject(new Error('channel closed')) }
     await sendUrgent({
       room: failing,
-      api: undefined,
+      router: undefined,
       text: 'x',
       urgency: 'routine',
       team: [],

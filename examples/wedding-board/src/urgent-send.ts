@@ -5,14 +5,14 @@
  * route as it is asked and answered. Without the API it is core's broadcast alone. Never throws:
  * a failed broadcast becomes the report's `error`.
  */
+import {
+  broadcastUrgent,
+  type DeliveryResult,
+  type NotificationInput,
+  type RemoteNotificationRouter,
+  type Urgency,
+} from '@wedsync/presence-coordination/browser'
 import type { PresenceRoom } from '@wedsync/presence-core'
-import { broadcastUrgent } from '@wedsync/presence-server'
-import type {
-  DeliveryResult,
-  NotificationInput,
-  PresenceApiClient,
-  Urgency,
-} from '@wedsync/presence-server/client'
 import { type LiveBroadcast, withRoute } from './live-report.js'
 import { URGENT_EVENT, URGENT_RECEIPT_TIMEOUT_MS } from './urgent.js'
 
@@ -21,7 +21,8 @@ export type ReportUpdate = (change: (b: LiveBroadcast) => LiveBroadcast) => void
 
 export interface UrgentSend {
   readonly room: Pick<PresenceRoom, 'broadcast'>
-  readonly api: Pick<PresenceApiClient, 'notifications'> | undefined
+  /** The server's notification router over the API (`remoteNotificationRouter(api)`). */
+  readonly router: RemoteNotificationRouter | undefined
   readonly text: string
   readonly urgency: Urgency
   /** The wedding's team: members not in the room are routed too. */
@@ -45,12 +46,12 @@ function reporting(room: UrgentSend['room'], update: ReportUpdate): UrgentSend['
 }
 
 /** The API's router, showing each recipient's route as it is asked and answered. */
-function routing(api: Pick<PresenceApiClient, 'notifications'>, update: ReportUpdate) {
+function routing(router: RemoteNotificationRouter, update: ReportUpdate) {
   return {
     send: <P>(input: NotificationInput<P>): Promise<DeliveryResult> => {
       const userId = input.recipientId
       update((b) => withRoute(b, userId, { state: 'routing' }))
-      return api.notifications.send(input).then(
+      return router.send(input).then(
         (result) => {
           update((b) => withRoute(b, userId, { state: 'routed', result }))
           return result
@@ -69,8 +70,8 @@ export async function sendUrgent(send: UrgentSend): Promise<void> {
   const payload = { text: send.text }
   const timeoutMs = send.timeoutMs ?? URGENT_RECEIPT_TIMEOUT_MS
   try {
-    if (send.api)
-      await broadcastUrgent(room, routing(send.api, send.update), {
+    if (send.router)
+      await broadcastUrgent(room, routing(send.router, send.update), {
         event: URGENT_EVENT,
         payload,
         timeoutMs,

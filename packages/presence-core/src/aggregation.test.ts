@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { sessionEntry, sessionMeta } from '../test/test-helpers.js'
 import {
   aggregateMember,
   LAST_ACTIVE_RESOLUTION_MS,
@@ -11,7 +12,6 @@ import {
   sameMember,
 } from './aggregation.js'
 import type { SessionMeta } from './meta-schema.js'
-import { sessionEntry, sessionMeta } from './test-helpers.js'
 import type { Activity, MemberPresence } from './types.js'
 
 const NOW = 1_000_000

@@ -1,5 +1,6 @@
 import { createDeferred, type Deferred, TRACK_REFUSED_REASON } from '@wedsync/presence-testing'
 import { describe, expect, it } from 'vitest'
+import { createWorld, MINUTE, ROOM } from '../test/test-world.js'
 import {
   BROADCAST_EVENT,
   type BroadcastEnvelope,
@@ -7,7 +8,6 @@ import {
   type Receipt,
 } from './broadcast.js'
 import type { PresenceTransport, TransportRoom } from './ports.js'
-import { createWorld, MINUTE, ROOM } from './test-world.js'
 
 /** A wedding team in every state: online, online-but-partitioned, idle, busy, offline. */
 async function weddingTeam() {

@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { createWorld, ROOM } from '../test/test-world.js'
 import { createPresenceClient } from './client.js'
 import type { PresenceEvent, PresenceTransport, TransportRoom } from './ports.js'
-import { createWorld, ROOM } from './test-world.js'
 
 /** A transport whose room hands its listeners to the test, so the test can play a hostile server. */
 function scriptedTransport() {

@@ -1,7 +1,7 @@
 import type { TrackRequest } from '@wedsync/presence-testing'
 import { describe, expect, it } from 'vitest'
+import { createWorld, ROOM } from '../test/test-world.js'
 import type { OpenRoomOptions, PresenceTransport, TransportRoom } from './ports.js'
-import { createWorld, ROOM } from './test-world.js'
 import type { PrivacySettings } from './types.js'
 
 const PRIVATE_ROOM = 'wedding:456'

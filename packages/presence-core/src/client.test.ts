@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { createWorld, MINUTE, ROOM } from '../test/test-world.js'
 import { createPresenceClient } from './client.js'
 import { PresenceError } from './errors.js'
 import { MAX_CLOCK_SKEW_MS, type SessionMeta } from './meta-schema.js'
-import { createWorld, MINUTE, ROOM } from './test-world.js'
 
 const timeline = { action: 'viewing', target: 'timeline', weddingId: '123' }
 

@@ -174,7 +174,7 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
   const policy = withDefaults(DEFAULT_STATUS_POLICY, options, positive)
   const heartbeat = withDefaults(DEFAULT_HEARTBEAT_POLICY, options.heartbeat)
   const emitter = new EventEmitter<ClientEvents>()
-  const rooms = new Map<string, { room: RoomHandle; refs: number }>()
+  const rooms = new Map<string, { handle: RoomHandle; refs: number }>()
   const initial = source?.current?.()
   let local: LocalState = createLocalState(clock.now(), {
     hidden: initial?.hidden,
@@ -214,7 +214,7 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     const published = publishedFingerprint(now)
     if (published !== publishedKey) {
       publishedKey = published
-      for (const { room } of rooms.values()) room._requestPublish()
+      for (const { handle } of rooms.values()) handle.requestPublish()
     }
     const self = selfFingerprint()
     if (self !== selfKey) {
@@ -239,7 +239,7 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     const entry = rooms.get(roomId)
     if (!entry || --entry.refs > 0) return
     rooms.delete(roomId)
-    entry.room._dispose()
+    entry.handle.dispose()
   }
 
   const host: RoomHost = {
@@ -248,18 +248,18 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     clock,
     scheduler,
     heartbeat,
-    _roomState: options.rooms ?? {},
-    _metaFor: (ctx) => toSessionMeta(local, clock.now(), policy, ctx),
-    _isHidden: () => isHidden(local),
-    _visibility: () => local.privacy.visibility ?? 'everyone',
-    _open: (roomId, isPrivate) =>
+    roomOptions: options.rooms ?? {},
+    metaFor: (ctx) => toSessionMeta(local, clock.now(), policy, ctx),
+    isHidden: () => isHidden(local),
+    visibility: () => local.privacy.visibility ?? 'everyone',
+    open: (roomId, isPrivate) =>
       transport.openRoom(roomId, isPrivate ? { key: userId, private: true } : { key: userId }),
-    _reportError: (error) => {
+    reportError: (error) => {
       emitter.emit('error', error)
     },
-    _adoptFrom: (entries) =>
+    adoptFrom: (entries) =>
       apply({ type: 'adopt', ...settingsFromOtherSessions(entries, sessionId) }),
-    _release: release,
+    release: release,
   }
 
   // Every room opens through the trust's wrapper: nothing unverified reaches the room state.
@@ -269,7 +269,7 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
         sessionId,
         clock,
         scheduler,
-        report: host._reportError,
+        report: host.reportError,
       })
     : options.transport
 
@@ -289,10 +289,10 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     setActivity: (activity) =>
       set({ type: 'set-activity', activity: activity === null ? null : checkActivity(activity) }),
     setPrivacy(privacy) {
-      const before = host._visibility()
+      const before = host.visibility()
       set({ type: 'set-privacy', privacy: checkPrivacy(privacy) })
-      const visibilityChanged = host._visibility() !== before
-      for (const { room } of rooms.values()) room._privacyChanged(visibilityChanged)
+      const visibilityChanged = host.visibility() !== before
+      for (const { handle } of rooms.values()) handle.privacyChanged(visibilityChanged)
     },
     setCalendarBusy: (calendar) =>
       set({
@@ -307,20 +307,20 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
       const existing = rooms.get(roomId)
       if (existing) {
         existing.refs++
-        if (activity) existing.room.setActivity(activity)
-        return existing.room
+        if (activity) existing.handle.room.setActivity(activity)
+        return existing.handle.room
       }
-      const room = createRoom(host, roomId, enterOptions.private === true, activity)
-      rooms.set(roomId, { room, refs: 1 })
-      return room
+      const handle = createRoom(host, roomId, enterOptions.private === true, activity)
+      rooms.set(roomId, { handle, refs: 1 })
+      return handle.room
     },
     leave: release,
-    room: (roomId) => rooms.get(roomId)?.room,
+    room: (roomId) => rooms.get(roomId)?.handle.room,
     on: (event, listener) => listen(emitter, event, listener),
     destroy() {
       if (destroyed) return
       destroyed = true
-      for (const { room } of rooms.values()) room._dispose()
+      for (const { handle } of rooms.values()) handle.dispose()
       rooms.clear()
       unsubscribeActivity?.()
       trust?.dispose()

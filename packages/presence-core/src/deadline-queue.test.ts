@@ -87,6 +87,15 @@ describe('DeadlineQueue', () => {
     expect(queue.takeDue(200)).toEqual(['a'])
   })
 
+  it('forgets a cancelled key: its entry is dropped when it reaches the top', () => {
+    const queue = new DeadlineQueue()
+    queue.schedule('a', 100)
+    queue.schedule('b', 200)
+    queue.cancel('a')
+    expect(queue.peek()).toBe(200)
+    expect(queue.takeDue(1_000)).toEqual(['b'])
+  })
+
   it('forgets everything on clear', () => {
     const queue = new DeadlineQueue()
     queue.schedule('a', 100)
@@ -106,6 +115,7 @@ describe('DeadlineQueue', () => {
       fc.record({ kind: fc.constant('take' as const), now: time }),
       fc.record({ kind: fc.constant('peek' as const) }),
       fc.record({ kind: fc.constant('clear' as const) }),
+      fc.record({ kind: fc.constant('cancel' as const), key }),
     )
     fc.assert(
       fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
@@ -126,6 +136,9 @@ describe('DeadlineQueue', () => {
             for (const k of due) model.delete(k)
           } else if (o.kind === 'peek') {
             expect(queue.peek()).toBe(modelMin())
+          } else if (o.kind === 'cancel') {
+            queue.cancel(o.key)
+            model.delete(o.key)
           } else {
             queue.clear()
             model.clear()

@@ -4,7 +4,8 @@
  * sessions each time, and a heartbeat moves it later. A min-heap, updated lazily: an earlier
  * deadline adds an entry; a later one adds nothing, and the entry it outdates is moved to the new
  * deadline when it reaches the top. So the room's lease timer fires at real deadlines only, not
- * once per heartbeat heard. Internal to room state, which is used linearly (each state once).
+ * once per heartbeat heard. Owned by the room (the shell), fed the deadlines each room-state update
+ * reports; the room state itself keeps each deadline as data.
  */
 
 interface Entry {
@@ -14,29 +15,34 @@ interface Entry {
 }
 
 export class DeadlineQueue {
-  private readonly _heap: Entry[] = []
+  readonly #heap: Entry[] = []
   /** The deadline each key is waiting for: heap entries that disagree are stale. */
-  private readonly _scheduled = new Map<string, number>()
+  readonly #scheduled = new Map<string, number>()
 
   /** Asks for `key` to be checked at `at`, instead of any time asked before. */
   schedule(key: string, at: number): void {
-    const current = this._scheduled.get(key)
-    this._scheduled.set(key, at)
+    const current = this.#scheduled.get(key)
+    this.#scheduled.set(key, at)
     // A later deadline keeps the entry it outdates: `peek` moves it when it reaches the top.
-    if (current === undefined || at < current) this._push({ at, key })
+    if (current === undefined || at < current) this.#push({ at, key })
+  }
+
+  /** Forgets `key`'s deadline (its entry in the heap is dropped when it reaches the top). */
+  cancel(key: string): void {
+    this.#scheduled.delete(key)
   }
 
   /** The earliest pending deadline. */
   peek(): number | undefined {
-    for (let top = this._heap[0]; top; top = this._heap[0]) {
-      const at = this._scheduled.get(top.key)
+    for (let top = this.#heap[0]; top; top = this.#heap[0]) {
+      const at = this.#scheduled.get(top.key)
       if (at === top.at) return at
-      this._pop()
+      this.#pop()
       // Outdated by a later request, which has no entry yet: this one moves there. (An entry
       // outdated by an earlier request, or left by a key already taken, is only dropped.)
       if (at !== undefined && at > top.at) {
         top.at = at
-        this._push(top)
+        this.#push(top)
       }
     }
     return undefined
@@ -46,20 +52,20 @@ export class DeadlineQueue {
   takeDue(now: number): string[] {
     const due: string[] = []
     for (let at = this.peek(); at !== undefined && at <= now; at = this.peek()) {
-      const { key } = this._pop()
-      this._scheduled.delete(key)
+      const { key } = this.#pop()
+      this.#scheduled.delete(key)
       due.push(key)
     }
     return due
   }
 
   clear(): void {
-    this._heap.length = 0
-    this._scheduled.clear()
+    this.#heap.length = 0
+    this.#scheduled.clear()
   }
 
-  private _push(entry: Entry): void {
-    const heap = this._heap
+  #push(entry: Entry): void {
+    const heap = this.#heap
     let i = heap.push(entry) - 1
     while (i > 0) {
       const parent = (i - 1) >> 1
@@ -71,8 +77,8 @@ export class DeadlineQueue {
   }
 
   /** Removes and returns the top entry. */
-  private _pop(): Entry {
-    const heap = this._heap
+  #pop(): Entry {
+    const heap = this.#heap
     const top = heap[0]!
     const last = heap.pop()!
     if (heap.length === 0) return top

@@ -93,6 +93,7 @@ export {
   expireLeases,
   nextDeadline,
   type RejectedMeta,
+  type RoomDeadline,
   type RoomState,
   type RoomStateOptions,
   type RoomUpdate,

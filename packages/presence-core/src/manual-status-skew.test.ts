@@ -5,7 +5,7 @@
  * observer — though one device's clock is 5 minutes ahead of or behind the other's.
  */
 import { describe, expect, it } from 'vitest'
-import { createWorld, MINUTE, ROOM } from './test-world.js'
+import { createWorld, MINUTE, ROOM } from '../test/test-world.js'
 
 /** The phone's clock is `offsetMs` off; the laptop's and the board's are right. */
 async function twoDevices(offsetMs: number) {

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { sessionMeta } from '../test/test-helpers.js'
 import {
   isValidPresenceKey,
   META_LIMITS,
@@ -7,7 +8,6 @@ import {
   type SessionMeta,
   sessionMetaSchema,
 } from './meta-schema.js'
-import { sessionMeta } from './test-helpers.js'
 
 const FULL: SessionMeta = sessionMeta({
   session: 'tab-1',

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { fnv1a } from '../test/test-helpers.js'
 import { PersistentMap } from './persistent-map.js'
-import { fnv1a } from './test-helpers.js'
 
 // Keys whose FNV-1a 32-bit hashes are equal (found offline; the first test proves it).
 const PAIR = ['user-9rnw', 'user-apba'] as const

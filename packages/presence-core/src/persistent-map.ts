@@ -8,12 +8,12 @@
 const BITS = 3
 const MASK = 7
 
-/** One key and its value; keys whose hashes are equal (rare) chain through `_next`. */
+/** One key and its value; keys whose hashes are equal (rare) chain through `next`. */
 interface Leaf<V> {
-  readonly _hash: number
-  readonly _key: string
-  readonly _value: V
-  readonly _next: Leaf<V> | undefined
+  readonly hash: number
+  readonly key: string
+  readonly value: V
+  readonly next: Leaf<V> | undefined
 }
 /** One slot per 3 bits of the hash at this depth; empty slots are holes. */
 type Branch<V> = readonly (Node<V> | undefined)[]
@@ -32,15 +32,15 @@ const slot = (hash: number, shift: number) => (hash >>> shift) & MASK
 
 // One shape for every leaf, so the code that reads leaves stays monomorphic.
 const leaf = <V>(hash: number, key: string, value: V, next: Leaf<V> | undefined): Leaf<V> => ({
-  _hash: hash,
-  _key: key,
-  _value: value,
-  _next: next,
+  hash: hash,
+  key: key,
+  value: value,
+  next: next,
 })
 
 function leafIn<V>(node: Node<V> | undefined, hash: number, key: string): Leaf<V> | undefined {
   for (let shift = 0; isBranch(node); shift += BITS) node = node[slot(hash, shift)]
-  while (node && node._key !== key) node = node._next
+  while (node && node.key !== key) node = node.next
   return node
 }
 
@@ -52,12 +52,12 @@ function putInChain<V>(
   value: V | undefined,
 ): Leaf<V> | undefined {
   if (!chain) return value === undefined ? chain : leaf(hash, key, value, chain)
-  if (chain._key === key) {
-    if (value === undefined) return chain._next
-    return chain._value === value ? chain : leaf(hash, key, value, chain._next)
+  if (chain.key === key) {
+    if (value === undefined) return chain.next
+    return chain.value === value ? chain : leaf(hash, key, value, chain.next)
   }
-  const next = putInChain(chain._next, hash, key, value)
-  return next === chain._next ? chain : leaf(chain._hash, chain._key, chain._value, next)
+  const next = putInChain(chain.next, hash, key, value)
+  return next === chain.next ? chain : leaf(chain.hash, chain.key, chain.value, next)
 }
 
 /** `node` (at depth `shift`) with `key` set to `value`, or deleted when undefined; the same node when nothing changes. */
@@ -80,10 +80,10 @@ function put<V>(
     const live = copy.filter(Boolean)
     return live.length > 1 || isBranch(live[0]) ? copy : live[0]
   }
-  if (node && value !== undefined && node._hash !== hash) {
+  if (node && value !== undefined && node.hash !== hash) {
     // Another hash in this slot: a branch separates the two (one level deeper while they share bits).
     const branch: (Node<V> | undefined)[] = []
-    branch[slot(node._hash, shift)] = node
+    branch[slot(node.hash, shift)] = node
     return put(branch, shift, hash, key, value)
   }
   return putInChain(node, hash, key, value)
@@ -91,7 +91,7 @@ function put<V>(
 
 function* walk<V>(node: Node<V> | undefined): Generator<Leaf<V>> {
   if (isBranch(node)) for (const child of node) yield* walk(child)
-  else for (; node; node = node._next) yield node
+  else for (; node; node = node.next) yield node
 }
 
 export class PersistentMap<V> {
@@ -99,16 +99,16 @@ export class PersistentMap<V> {
     return new PersistentMap<V>(undefined, 0)
   }
 
-  declare private readonly _root: Node<V> | undefined
+  readonly #root: Node<V> | undefined
   declare readonly size: number
 
   private constructor(root: Node<V> | undefined, size: number) {
-    this._root = root
+    this.#root = root
     this.size = size
   }
 
   get(key: string): V | undefined {
-    return leafIn(this._root, hashKey(key), key)?._value
+    return leafIn(this.#root, hashKey(key), key)?.value
   }
 
   has(key: string): boolean {
@@ -117,32 +117,32 @@ export class PersistentMap<V> {
 
   /** A map with `key` set; the same map when the value is already identical. */
   set(key: string, value: V): PersistentMap<V> {
-    return this._put(key, value)
+    return this.#put(key, value)
   }
 
   /** A map without `key`; the same map when it was absent. */
   delete(key: string): PersistentMap<V> {
-    return this._put(key, undefined)
+    return this.#put(key, undefined)
   }
 
-  _put(key: string, value: V | undefined): PersistentMap<V> {
+  #put(key: string, value: V | undefined): PersistentMap<V> {
     const hash = hashKey(key)
-    const root = put(this._root, 0, hash, key, value)
-    if (root === this._root) return this
+    const root = put(this.#root, 0, hash, key, value)
+    if (root === this.#root) return this
     // A delete removed a key; a set added one unless the key was there.
-    const grows = value === undefined ? -1 : leafIn(this._root, hash, key) ? 0 : 1
+    const grows = value === undefined ? -1 : leafIn(this.#root, hash, key) ? 0 : 1
     return new PersistentMap(root, this.size + grows)
   }
 
   *entries(): Generator<[string, V]> {
-    for (const node of walk(this._root)) yield [node._key, node._value]
+    for (const node of walk(this.#root)) yield [node.key, node.value]
   }
 
   *values(): Generator<V> {
-    for (const node of walk(this._root)) yield node._value
+    for (const node of walk(this.#root)) yield node.value
   }
 
   *keys(): Generator<string> {
-    for (const node of walk(this._root)) yield node._key
+    for (const node of walk(this.#root)) yield node.key
   }
 }

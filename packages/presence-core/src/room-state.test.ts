@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { LEASE_MS, presenceState, sessionMeta, transportMeta } from '../test/test-helpers.js'
 import { LAST_ACTIVE_RESOLUTION_MS, sameMember } from './aggregation.js'
 import { META_LIMITS, type SessionMeta } from './meta-schema.js'
 import type { PresenceEvent, PresenceState, TransportMeta } from './ports.js'
@@ -16,7 +17,6 @@ import {
   type RoomUpdate,
   roomStateFrom,
 } from './room-state.js'
-import { LEASE_MS, presenceState, sessionMeta, transportMeta } from './test-helpers.js'
 import {
   type Activity,
   type MemberPresence,
@@ -538,7 +538,7 @@ describe('leases (observer clock)', () => {
     expect(back.changes.joined.map((m) => m.userId)).toEqual(['ana'])
     const gone = leave(back.state, 'ana', 'r1', T0 + 40_000)
     expect(gone.state.snapshot).toBe(back.state.snapshot)
-    expect(gone.state._expired.size).toBe(0)
+    expect(gone.state.expired.size).toBe(0)
   })
 
   it('clamps the lease a session asks for to the room bounds', () => {

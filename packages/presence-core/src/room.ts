@@ -22,6 +22,7 @@ import {
   receiptSchema,
   recipientsOf,
 } from './broadcast.js'
+import { DeadlineQueue } from './deadline-queue.js'
 import { createDeadlineTimer } from './deadline-timer.js'
 import { PresenceError } from './errors.js'
 import {
@@ -48,7 +49,6 @@ import {
   applyPresenceEvent,
   createRoomState,
   expireLeases,
-  nextDeadline,
   type RoomState,
   type RoomStateOptions,
   type RoomUpdate,
@@ -70,15 +70,15 @@ export interface RoomHost {
   readonly clock: Clock
   readonly scheduler: Scheduler
   readonly heartbeat: HeartbeatPolicy
-  readonly _roomState: RoomStateOptions
-  _metaFor(ctx: MetaContext): SessionMeta
-  _isHidden(): boolean
-  _visibility(): NonNullable<PrivacySettings['visibility']>
+  readonly roomOptions: RoomStateOptions
+  metaFor(ctx: MetaContext): SessionMeta
+  isHidden(): boolean
+  visibility(): NonNullable<PrivacySettings['visibility']>
   /** Opens the room on the client's transport (wrapped by its trust, if any). */
-  _open(roomId: string, isPrivate: boolean): TransportRoom
-  _reportError(error: PresenceError): void
-  _adoptFrom(entries: readonly SessionEntry[]): void
-  _release(roomId: string): void
+  open(roomId: string, isPrivate: boolean): TransportRoom
+  reportError(error: PresenceError): void
+  adoptFrom(entries: readonly SessionEntry[]): void
+  release(roomId: string): void
 }
 
 export interface BroadcastOptions {
@@ -119,17 +119,18 @@ export interface PresenceRoom {
   leave(): void
 }
 
-/** A room as its client holds it: the public room plus what only the client calls. */
-export interface RoomHandle extends PresenceRoom {
+/** A room as its client holds it: the public room, and what only the client calls. */
+export interface RoomHandle {
+  readonly room: PresenceRoom
   /** Something we publish may have changed: coalesce changes made close together into one update. */
-  _requestPublish(): void
+  requestPublish(): void
   /**
    * Privacy changed. A private room re-joins when the visibility did, so the room's authorization
    * (Supabase's RLS track policy, decided at a membership's first track) is asked again.
    */
-  _privacyChanged(visibilityChanged: boolean): void
+  privacyChanged(visibilityChanged: boolean): void
   /** Closes the transport room; leaving removes our presence, so no untrack call is spent. */
-  _dispose(): void
+  dispose(): void
 }
 
 type BroadcastHandler = (payload: unknown, meta: BroadcastMeta) => void
@@ -167,7 +168,7 @@ export function createRoom(
   /** Broadcasts waiting for receipts: each records a receipt from a user, or settles without one. */
   const pending = new Map<string, (user?: string) => void>()
   let connection: TransportStatus = 'connecting'
-  let state: RoomState = createRoomState(id, host._roomState)
+  let state: RoomState = createRoomState(id, host.roomOptions)
   let activity = initialActivity
   let budget = EMPTY_BUDGET
   let seq = clock.now()
@@ -189,7 +190,7 @@ export function createRoom(
 
   /** Errors go to the client's `error` event; none once the room is left. */
   const report = (error: PresenceError) => {
-    if (!disposed) host._reportError(error)
+    if (!disposed) host.reportError(error)
   }
 
   const transportError = (action: string, error: unknown) =>
@@ -219,11 +220,16 @@ export function createRoom(
 
   /** The next heartbeat: each publish sets it again. */
   const setHeartbeat = createDeadlineTimer(clock, scheduler, () => flush('heartbeat'))
+  /** Each member's deadline, as the room state's updates report them. */
+  const deadlines = new DeadlineQueue()
   /** The room's earliest lease or time-bound status (custom status, calendar window). */
   const setExpiry = createDeadlineTimer(
     clock,
     scheduler,
-    guarded(() => commit(expireLeases(state, clock.now()))),
+    guarded(() => {
+      const now = clock.now()
+      commit(expireLeases(state, now, deadlines.takeDue(now)))
+    }),
   )
 
   // ── transport events ────────────────────────────────────────────────────────
@@ -248,7 +254,7 @@ export function createRoom(
     const fresh = isSync && awaitingFreshSync
     if (isSync) awaitingFreshSync = false
     commit(applyPresenceEvent(state, event, clock.now(), { fresh }), isSync)
-    if (isSync || event.key === userId) host._adoptFrom(sessionsOf(state, userId))
+    if (isSync || event.key === userId) host.adoptFrom(sessionsOf(state, userId))
   }
 
   function commit(update: RoomUpdate, isSync?: boolean): void {
@@ -257,6 +263,9 @@ export function createRoom(
     const { joined, left, updated } = update.changes
     const changed = update.state.snapshot !== state.snapshot
     state = update.state
+    for (const { key, at } of update.deadlines)
+      if (at === undefined) deadlines.cancel(key)
+      else deadlines.schedule(key, at)
     for (const m of joined) emitter.emit('join', m)
     for (const m of left) emitter.emit('leave', m)
     for (const m of updated) emitter.emit('update', m)
@@ -267,7 +276,7 @@ export function createRoom(
 
   function scheduleExpiry(): void {
     // Every heartbeat heard pushes the room's earliest lease later: the timer set stays.
-    if (connection === 'joined') setExpiry(nextDeadline(state))
+    if (connection === 'joined') setExpiry(deadlines.peek())
   }
 
   // ── publishing ──────────────────────────────────────────────────────────────
@@ -278,13 +287,13 @@ export function createRoom(
   }
 
   /** Whether we publish nothing here: privacy hides us, or this room is too public for it. */
-  const hiddenHere = () => exposed || host._isHidden()
+  const hiddenHere = () => exposed || host.isHidden()
 
   /** Re-checks `exposed`, reporting each time the room enters that condition. */
   function checkExposed(): void {
-    const visibility = host._visibility()
+    const visibility = host.visibility()
     const was = exposed
-    exposed = !isPrivate && visibility !== 'everyone' && !host._isHidden()
+    exposed = !isPrivate && visibility !== 'everyone' && !host.isHidden()
     if (exposed && !was)
       report(
         new PresenceError(
@@ -342,7 +351,7 @@ export function createRoom(
     const roomSize = Math.max(1, size - counts.offline)
     const meta = hidden
       ? undefined
-      : host._metaFor({
+      : host.metaFor({
           sessionId,
           seq: Math.max(seq + 1, now),
           leaseMs: leaseFor(roomSize, policy),
@@ -512,7 +521,7 @@ export function createRoom(
 
   /** Opens the transport room and listens to it; a room since replaced is no longer heard. */
   function open(): void {
-    const opened = host._open(id, isPrivate)
+    const opened = host.open(id, isPrivate)
     transport = opened
     const live =
       <A extends unknown[]>(fn: (...args: A) => void) =>
@@ -530,7 +539,7 @@ export function createRoom(
   checkExposed()
   open()
 
-  return {
+  const room: PresenceRoom = {
     id,
     get connection() {
       return connection
@@ -543,16 +552,20 @@ export function createRoom(
       activity = next ?? undefined
       requestPublish()
     },
-    leave: () => host._release(id),
+    leave: () => host.release(id),
     broadcast,
     onBroadcast: (event, handler) => listen(handlers, event, handler),
-    _requestPublish: requestPublish,
-    _privacyChanged(visibilityChanged) {
+  }
+
+  return {
+    room,
+    requestPublish,
+    privacyChanged(visibilityChanged) {
       checkExposed()
       if (visibilityChanged && isPrivate) rejoin()
       else requestPublish()
     },
-    _dispose() {
+    dispose() {
       if (disposed) return
       for (const settle of pending.values()) settle()
       disposed = true

@@ -1,7 +1,7 @@
 import { cleanup, renderHook } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createWorld, providerFor } from '../test/test-world.js'
 import { usePresenceClient, usePresenceTime } from './context.js'
-import { createWorld, providerFor } from './test-world.js'
 
 afterEach(() => {
   cleanup()

@@ -11,8 +11,8 @@ import {
   rosterMeta,
   rosterState,
   rosterUserId,
-} from './test-scripted-transport.js'
-import { createWorld, providerFor, ROOM, START } from './test-world.js'
+} from '../test/test-scripted-transport.js'
+import { createWorld, providerFor, ROOM, START } from '../test/test-world.js'
 import { useMember, useMemberIds } from './use-members.js'
 import { useRoom } from './use-room.js'
 

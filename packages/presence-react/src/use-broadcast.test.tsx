@@ -1,7 +1,7 @@
 import { act, cleanup, renderHook } from '@testing-library/react'
 import type { BroadcastMeta, PresenceError } from '@wedsync/presence-core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createWorld, providerFor, ROOM, type World } from './test-world.js'
+import { createWorld, providerFor, ROOM, type World } from '../test/test-world.js'
 import { useBroadcast } from './use-broadcast.js'
 import { useRoom } from './use-room.js'
 

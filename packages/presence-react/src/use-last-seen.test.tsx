@@ -1,7 +1,7 @@
 import { act, cleanup, render, renderHook, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createWorld, MINUTE, providerFor, type World } from '../test/test-world.js'
 import type { LastSeenOptions } from './last-seen-format.js'
-import { createWorld, MINUTE, providerFor, type World } from './test-world.js'
 import { TICK_MS } from './ticker.js'
 import { useLastSeen } from './use-last-seen.js'
 

@@ -1,8 +1,8 @@
 import { act, cleanup, renderHook } from '@testing-library/react'
 import type { MemberPresence, RoomSnapshot } from '@wedsync/presence-core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createWorld, providerFor, ROOM, type World } from '../test/test-world.js'
 import { emptySnapshot } from './empty-snapshot.js'
-import { createWorld, providerFor, ROOM, type World } from './test-world.js'
 import { shallowArrayEqual, useMember, useMemberIds, useMembers } from './use-members.js'
 import { useRoom } from './use-room.js'
 

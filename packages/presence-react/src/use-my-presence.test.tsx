@@ -1,6 +1,6 @@
 import { act, cleanup, renderHook } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createWorld, MINUTE, providerFor, ROOM, type World } from './test-world.js'
+import { createWorld, MINUTE, providerFor, ROOM, type World } from '../test/test-world.js'
 import { useMember } from './use-members.js'
 import { useMyPresence } from './use-my-presence.js'
 import { useRoom } from './use-room.js'

@@ -1,7 +1,7 @@
 import { act, cleanup, render, renderHook, screen } from '@testing-library/react'
 import { useState } from 'react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createWorld, providerFor, ROOM, type World } from './test-world.js'
+import { createWorld, providerFor, ROOM, type World } from '../test/test-world.js'
 import { useConnectionStatus, useRoom } from './use-room.js'
 
 let world: World

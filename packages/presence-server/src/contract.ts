@@ -1,12 +1,10 @@
 /**
- * @wedsync/presence-server/contract — the contract suites (vitest) every PresenceStore,
- * RateLimitStore and NotificationStore passes; run them against your own implementation. Needs
- * vitest.
+ * @wedsync/presence-server/contract — the contract suites (vitest) every PresenceStore and
+ * RateLimitStore passes; run them against your own implementation. Needs vitest. (The
+ * NotificationStore's suite moved to `@wedsync/presence-coordination/contract`.)
  */
-
 export {
-  type NotificationStoreFixture,
-  runNotificationStoreContract,
-} from './notification-store-contract.js'
-export { type RateLimiterContractSetup, runRateLimiterContract } from './rate-limiter-contract.js'
-export { runPresenceStoreContract, type StoreContractSetup } from './store-contract.js'
+  type RateLimiterContractSetup,
+  runRateLimiterContract,
+} from './rate-limit/rate-limiter-contract.js'
+export { runPresenceStoreContract, type StoreContractSetup } from './stores/store-contract.js'

@@ -19,7 +19,11 @@ describe('entry boundaries', () => {
   it('the client entry reaches only its own modules: no validators, no Node', () => {
     const modules = graph('./client.ts')
     expect(externalImports(modules)).toEqual([])
-    expect([...modules.keys()].sort()).toEqual(['./api-client.ts', './client.ts', './errors.ts'])
+    expect([...modules.keys()].sort()).toEqual([
+      './client.ts',
+      './errors.ts',
+      './http/api-client.ts',
+    ])
   })
 
   it.each([

@@ -12,7 +12,7 @@ import {
   schemaName,
   testPool,
   tokenFor,
-} from './test-support.js'
+} from '../test/support.js'
 
 const admin = testPool(2)
 const schemas: string[] = []

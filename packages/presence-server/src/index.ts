@@ -4,15 +4,29 @@
  * Node-only import: runs in Node, edge runtimes and Deno. Postgres, PGlite, Redis and Node's http
  * server are separate entries (`/postgres`, `/pglite`, `/redis`, `/node`).
  */
+
 export {
-  type Authenticate,
-  type AuthFailureReason,
-  type AuthResult,
-  authError,
-  bearerToken,
-  createJwtAuthenticator,
-  type JwtAuthenticatorOptions,
-} from './auth.js'
+  type AvailabilityPattern,
+  availabilityAt,
+  availabilityPattern,
+  DEFAULT_AVAILABLE,
+  type PatternOptions,
+  type UsuallyBackOptions,
+  usuallyBackAt,
+} from './availability/insights.js'
+export {
+  type BusyWindow,
+  type MeetingMember,
+  type MeetingSlot,
+  type SuggestMeetingOptions,
+  suggestMeetingTimes,
+} from './availability/meeting-times.js'
+export {
+  type AvailabilityHistoryOptions,
+  canUseHistory,
+  createPatternSource,
+  type PatternSource,
+} from './availability/pattern-source.js'
 export {
   type AvailabilityMember,
   describeTime,
@@ -20,20 +34,34 @@ export {
   type SummarizeTeamOptions,
   summarizeTeamAvailability,
   type TeamAvailabilitySummary,
-} from './availability.js'
+} from './availability/team-summary.js'
 export {
-  type AvailabilityHistoryOptions,
-  canUseHistory,
-  createPatternSource,
-  type PatternSource,
-} from './availability-history.js'
+  checkTimeZone,
+  isTimeZone,
+  MS,
+  type WallTime,
+  wallTimeToEpoch,
+  type ZonedParts,
+  zonedParts,
+} from './availability/zoned-time.js'
 export {
-  CUSTOM_STATUS_LIMITS,
-  type CustomStatusInput,
-  sanitizeCustomStatus,
-  sanitizeEmoji,
-  sanitizeStatusText,
-} from './custom-status.js'
+  type CredentialIssuer,
+  type CredentialIssuerOptions,
+  type CredentialRequest,
+  createCredentialIssuer,
+  DEFAULT_CREDENTIAL_TTL_MS,
+  generateSigningKey,
+  type IssuedCredential,
+  MAX_CREDENTIAL_LENGTH,
+  MAX_CREDENTIAL_ROOMS,
+  parseSigningKeys,
+  SESSION_CREDENTIAL_AUDIENCE,
+  SESSION_CREDENTIAL_TYPE,
+  type SessionCredentialClaims,
+  type SessionPublicJwk,
+  type SigningKey,
+  sessionPublicKeySchema,
+} from './credentials/session-credentials.js'
 export {
   type ErrorBody,
   errorResponse,
@@ -44,78 +72,38 @@ export {
   type ServerErrorOptions,
 } from './errors.js'
 export {
+  type Authenticate,
+  type AuthFailureReason,
+  type AuthResult,
+  authError,
+  bearerToken,
+  createJwtAuthenticator,
+  type JwtAuthenticatorOptions,
+} from './http/auth.js'
+export { DEFAULT_MAX_BODY_BYTES, json, readBody, readJson, stringifyInert } from './http/bodies.js'
+export {
   createPresenceHandlers,
   type Handler,
   type PresenceHandlers,
   type PresenceHandlersOptions,
   type RouteInfo,
-} from './handlers.js'
-export { DEFAULT_MAX_BODY_BYTES, readBody, readJson, stringifyInert } from './http.js'
+} from './http/create-handlers.js'
+export type {
+  ExtraRoute,
+  PresenceExtension,
+  RouteKit,
+  StatusTransition,
+  StatusTransitionHook,
+} from './http/extensions.js'
+export { createMetrics, LATENCY_BUCKETS, type PresenceMetrics } from './http/metrics.js'
+export { type RouteHandlers, toRouteHandlers } from './http/next-adapter.js'
 export {
-  type AvailabilityPattern,
-  availabilityAt,
-  availabilityPattern,
-  DEFAULT_AVAILABLE,
-  type PatternOptions,
-  type UsuallyBackOptions,
-  usuallyBackAt,
-} from './insights.js'
-export {
-  type BusyWindow,
-  type MeetingMember,
-  type MeetingSlot,
-  type SuggestMeetingOptions,
-  suggestMeetingTimes,
-} from './meeting-times.js'
-export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js'
-export { createMetrics, LATENCY_BUCKETS, type PresenceMetrics } from './metrics.js'
-export {
-  DEFAULT_EMERGENCY_LIMIT,
-  DEFAULT_RECIPIENT_LIMIT,
-  type NotificationEndpointOptions,
-  type NotificationRequest,
-  notificationRequestSchema,
-  type SentPayload,
-  scopedNotificationId,
-  sharesTeamWith,
-} from './notification-endpoint.js'
-export {
-  createNotificationRouter,
-  type DeliveryContext,
-  type DeliveryResult,
-  type Notification,
-  type NotificationHooks,
-  type NotificationInput,
-  type NotificationRouter,
-  type NotificationRouterOptions,
-  presenceFromStore,
-  type RecipientPreferences,
-} from './notification-router.js'
-export {
-  DEFAULT_MAX_HOLD_MS,
-  type DeliveryRoute,
-  type QuietHours,
-  quietHoursEnd,
-  quietHoursSchema,
-  type RouteInput,
-  type RoutingDecision,
-  type RoutingReason,
-  routeNotification,
-  URGENCIES,
-  type Urgency,
-} from './notification-routing.js'
-export {
-  type ClaimQuery,
-  createMemoryNotificationStore,
-  type HeldNotification,
-  type HoldReason,
-  type NotificationRecord,
-  type NotificationStore,
-} from './notification-store.js'
-export {
-  createSqlNotificationStore,
-  type SqlNotificationStoreOptions,
-} from './notification-store-sql.js'
+  type MayEnterRooms,
+  type SessionCredentialResponse,
+  type SessionEndpointOptions,
+  sessionRequestSchema,
+  teamRoomsMayEnter,
+} from './http/session-routes.js'
 export {
   countStatuses,
   DEFAULT_LEASE_MS,
@@ -125,8 +113,7 @@ export {
   type TeamAvailability,
   type TeamMemberAvailability,
   type TeamNoun,
-  teamAvailability,
-} from './presence-view.js'
+} from './privacy/presence-view.js'
 export {
   canViewPresence,
   hiddenPresence,
@@ -135,7 +122,7 @@ export {
   type PrivacyContext,
   type Relationship,
   redactPresence,
-} from './privacy.js'
+} from './privacy/privacy-checker.js'
 export {
   createMemoryRateLimitStore,
   createRateLimiter,
@@ -146,8 +133,26 @@ export {
   type RateLimitHit,
   type RateLimitResult,
   type RateLimitStore,
-} from './rate-limiter.js'
-export { type RouteHandlers, toRouteHandlers } from './route-handlers.js'
+} from './rate-limit/rate-limiter.js'
+export { type Migration, quoteSchema, type SqlClient } from './sql/migration-runner.js'
+export type {
+  EventQuery,
+  PresenceStore,
+  RecordStatusResult,
+  StatusChange,
+  StatusEvent,
+  StoredPresence,
+  TargetPresence,
+  TeamMember,
+} from './stores/presence-store.js'
+export { createMemoryStore, type MemoryStoreOptions } from './stores/store-memory.js'
+export {
+  CUSTOM_STATUS_LIMITS,
+  type CustomStatusInput,
+  sanitizeCustomStatus,
+  sanitizeEmoji,
+  sanitizeStatusText,
+} from './validation/custom-status.js'
 export {
   activitySchema,
   customStatusSchema,
@@ -168,54 +173,4 @@ export {
   statusUpdateSchema,
   VISIBILITIES,
   type Visibility,
-} from './schemas.js'
-export {
-  type CredentialIssuer,
-  type CredentialIssuerOptions,
-  type CredentialRequest,
-  createCredentialIssuer,
-  DEFAULT_CREDENTIAL_TTL_MS,
-  generateSigningKey,
-  type IssuedCredential,
-  MAX_CREDENTIAL_LENGTH,
-  MAX_CREDENTIAL_ROOMS,
-  parseSigningKeys,
-  SESSION_CREDENTIAL_AUDIENCE,
-  SESSION_CREDENTIAL_TYPE,
-  type SessionCredentialClaims,
-  type SessionPublicJwk,
-  type SigningKey,
-  sessionPublicKeySchema,
-} from './session-credentials.js'
-export {
-  type MayEnterRooms,
-  type SessionCredentialResponse,
-  type SessionEndpointOptions,
-  sessionRequestSchema,
-  teamRoomsMayEnter,
-} from './session-routes.js'
-export type {
-  EventQuery,
-  PresenceStore,
-  RecordStatusResult,
-  StatusChange,
-  StatusEvent,
-  StoredPresence,
-  TargetPresence,
-  TeamMember,
-} from './store.js'
-export {
-  broadcastUrgent,
-  type RoutedBecause,
-  type RoutedRecipient,
-  type UrgentBroadcastOptions,
-  type UrgentBroadcastResult,
-  type UrgentNotificationPayload,
-} from './urgent-broadcast.js'
-export {
-  isTimeZone,
-  type WallTime,
-  wallTimeToEpoch,
-  type ZonedParts,
-  zonedParts,
-} from './zoned-time.js'
+} from './validation/schemas.js'

@@ -8,4 +8,4 @@ export {
   type ServeOptions,
   servePresence,
   toNodeListener,
-} from './node-adapter.js'
+} from './http/node-adapter.js'

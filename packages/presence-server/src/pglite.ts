@@ -8,8 +8,8 @@ export type {
   Migration,
   SqlClient,
   TransactionRunner,
-} from './migrations.js'
-export { MIGRATIONS, migrate } from './migrations.js'
+} from './sql/migration-runner.js'
+export { MIGRATIONS, migrate } from './sql/migration-runner.js'
 export {
   createPGliteRateLimitStore,
   createPGliteStore,
@@ -18,4 +18,4 @@ export {
   type PGliteOptions,
   pgliteClient,
   pgliteTransaction,
-} from './pglite-store.js'
+} from './stores/store-pglite.js'

@@ -2,14 +2,20 @@
  * @wedsync/presence-server/postgres — the PresenceStore and the rate-limit store on Postgres
  * through `pg` (Node), and the migration runner. Install `pg` alongside.
  */
+
+export {
+  createSqlRateLimitStore,
+  pruneSqlRateLimits,
+  type SqlRateLimitStoreOptions,
+} from './rate-limit/rate-limit-sql.js'
 export type {
   MigrateOptions,
   MigrateResult,
   Migration,
   SqlClient,
   TransactionRunner,
-} from './migrations.js'
-export { MIGRATIONS, migrate } from './migrations.js'
+} from './sql/migration-runner.js'
+export { MIGRATIONS, migrate } from './sql/migration-runner.js'
 export {
   createPostgresRateLimitStore,
   createPostgresStore,
@@ -19,10 +25,5 @@ export {
   type PostgresRateLimitOptions,
   pgClient,
   pgTransaction,
-} from './postgres-store.js'
-export {
-  createSqlRateLimitStore,
-  pruneSqlRateLimits,
-  type SqlRateLimitStoreOptions,
-} from './rate-limit-sql.js'
-export { createSqlStore, type SqlStoreOptions } from './sql-store.js'
+} from './stores/store-postgres.js'
+export { createSqlStore, type SqlStoreOptions } from './stores/store-sql.js'

@@ -4,11 +4,12 @@
 //
 //   DATABASE_URL=postgres://postgres:postgres@127.0.0.1:54322/postgres node examples/private-room.mjs
 //
-// Needs pg, ws and @wedsync/presence-testing installed beside this package.
+// Needs pg, ws, @wedsync/presence-testing and @wedsync/presence-server (the peer of this package's
+// ./server entry) installed beside this package.
 // Two suppliers of wedding 123 join its room and see each other; a supplier of another wedding
 // is refused. Prints what each of them saw.
 import { createClient } from '@supabase/supabase-js'
-import { createPostgresAuthorizer } from '@wedsync/presence-supabase'
+import { createPostgresAuthorizer } from '@wedsync/presence-supabase/server'
 import {
   createAccessToken,
   DEV_ANON_KEY,

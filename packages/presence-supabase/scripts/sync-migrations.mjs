@@ -1,5 +1,6 @@
 // Writes the shared presence tables and functions into supabase/migrations/ from
-// @wedsync/presence-server's sql/migrations/ (the single source of the table and column names),
+// @wedsync/presence-server's sql/migrations/ and then @wedsync/presence-coordination's (the
+// single source of the table and column names),
 // so the Supabase CLI applies the same SQL the server's stores run on. Each copy also records
 // itself in `presence_migrations` with the checksum the server's migration runner computes, so
 // that runner, pointed at a Supabase database, sees these migrations as applied. A test fails
@@ -9,7 +10,11 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const source = join(root, '..', 'presence-server', 'sql', 'migrations')
+/** The packages whose migrations are copied, in the order their runner applies them. */
+const SOURCES = ['presence-server', 'presence-coordination'].map((pkg) => ({
+  pkg: `@wedsync/${pkg}`,
+  dir: join(root, '..', pkg, 'sql', 'migrations'),
+}))
 const target = join(root, 'supabase', 'migrations')
 
 /**
@@ -29,7 +34,7 @@ export function checksum(sql) {
 }
 
 /** The Supabase migration for one server migration: header, the SQL as is, its record. */
-export function supabaseCopy(name, sql, first) {
+export function supabaseCopy(name, sql, first, pkg = '@wedsync/presence-server') {
   const ledger = first
     ? `-- The server's migration ledger (the same table its runner creates), locked to the service role.
 create table if not exists presence_migrations (
@@ -40,7 +45,7 @@ create table if not exists presence_migrations (
 
 `
     : ''
-  return `-- Generated from @wedsync/presence-server sql/migrations/${name} by scripts/sync-migrations.mjs:
+  return `-- Generated from ${pkg} sql/migrations/${name} by scripts/sync-migrations.mjs:
 -- edit the source and run \`pnpm sql:sync\`. The SQL between the markers is the source, as is.
 
 ${ledger}-- >>> ${name}
@@ -58,13 +63,16 @@ export function supabaseName(name) {
 }
 
 export function sharedMigrations() {
-  return readdirSync(source)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()
-    .map((name, i) => {
-      const sql = readFileSync(join(source, name), 'utf8')
-      return { name: supabaseName(name), source: name, sql: supabaseCopy(name, sql, i === 0) }
-    })
+  return SOURCES.flatMap(({ pkg, dir }) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()
+      .map((name) => ({ pkg, name, sql: readFileSync(join(dir, name), 'utf8') })),
+  ).map(({ pkg, name, sql }, i) => ({
+    name: supabaseName(name),
+    source: name,
+    sql: supabaseCopy(name, sql, i === 0, pkg),
+  }))
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

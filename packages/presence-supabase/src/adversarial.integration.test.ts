@@ -7,7 +7,16 @@
  * every dropped message is reported. Nothing here is mocked; waits are on events, bounded only
  * to turn a hang into a failure.
  */
+
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js'
+import {
+  createMemoryNotificationStore,
+  createNotificationRouter,
+  type Notification,
+  notificationEndpoint,
+  presenceFromStore,
+  remoteNotificationRouter,
+} from '@wedsync/presence-coordination'
 import {
   BROADCAST_EVENT,
   createPresenceClient,
@@ -28,13 +37,9 @@ import {
 import {
   createCredentialIssuer,
   createJwtAuthenticator,
-  createMemoryNotificationStore,
-  createNotificationRouter,
   createPresenceHandlers,
   generateSigningKey,
-  type Notification,
   type PresenceStore,
-  presenceFromStore,
 } from '@wedsync/presence-server'
 import { createPresenceApiClient, type PresenceApiClient } from '@wedsync/presence-server/client'
 import { createPostgresStore } from '@wedsync/presence-server/postgres'
@@ -47,10 +52,10 @@ import {
 } from '@wedsync/presence-testing/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { eventWaits } from '../test/test-supabase.js'
+import { postgresDatabase } from '../test/test-supabase-db.js'
 import { fullJitterReconnect } from './backoff.js'
 import { createPostgresAuthorizer } from './postgres-authorizer.js'
-import { eventWaits } from './test-supabase.js'
-import { postgresDatabase } from './test-supabase-db.js'
 import { createSupabaseTransport } from './transport.js'
 
 const ROOM = 'wedding:123'
@@ -244,7 +249,7 @@ beforeAll(async () => {
     sessions: {
       issuer: createCredentialIssuer({ keys: [await generateSigningKey()], issuer: ISSUER }),
     },
-    notifications: { router },
+    extensions: [notificationEndpoint({ router })],
   })
 })
 
@@ -553,13 +558,13 @@ describe('10. the notification endpoint against a malicious teammate', () => {
     expect((await claimed.json()).decision).toMatchObject({ routes: ['in-app'], reason: 'online' })
     // b. Ids are the sender's own: mallory's "n-1" does not squat the coordinator's.
     await photo.api.setStatus({ status: 'busy' })
-    const real = await venue.api.notifications.send({
+    const real = await remoteNotificationRouter(venue.api).send({
       id: 'n-1',
       recipientId: 'u-photo',
       urgency: 'routine',
       payload: { from: 'venue' },
     })
-    const squat = await mallory.api.notifications.send({
+    const squat = await remoteNotificationRouter(mallory.api).send({
       id: 'n-1',
       recipientId: 'u-photo',
       urgency: 'routine',

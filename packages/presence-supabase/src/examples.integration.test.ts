@@ -1,9 +1,9 @@
 /**
  * The README's runnable example, examples/private-room.mjs, against a fresh Supabase-shaped
- * database on the real Postgres (the migrations on the shim of test-supabase-db.ts).
+ * database on the real Postgres (the migrations on the shim of test/test-supabase-db.ts).
  */
 import { afterAll, expect, it } from 'vitest'
-import { postgresDatabase } from './test-supabase-db.js'
+import { postgresDatabase } from '../test/test-supabase-db.js'
 
 const database = await postgresDatabase('example')
 afterAll(() => database.close())

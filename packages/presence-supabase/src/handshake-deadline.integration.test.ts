@@ -12,9 +12,9 @@ import { createFaultProxy } from '@wedsync/presence-testing/fault-proxy'
 import { DEV_ANON_KEY, startRealtimeServer } from '@wedsync/presence-testing/server'
 import { afterEach, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { errorLog, untilRoom } from '../test/test-supabase.js'
 import { fullJitterReconnect } from './backoff.js'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, withHandshakeDeadline } from './handshake-deadline.js'
-import { errorLog, untilRoom } from './test-supabase.js'
 import { createSupabaseTransport } from './transport.js'
 
 const cleanups: Array<() => unknown> = []

@@ -1,6 +1,7 @@
 /**
- * @wedsync/presence-supabase — Supabase as the presence transport, plus the SQL and server-side
- * pieces a Supabase project needs.
+ * @wedsync/presence-supabase — Supabase Realtime as the presence transport, and the client
+ * options it needs. Reaches only @wedsync/presence-core and the supabase-js peer: the store and the
+ * authorizer, which load presence-server, live in `./server` (entry-boundaries.test.ts holds this).
  */
 export {
   type BackoffPolicy,
@@ -21,28 +22,12 @@ export {
   type WebSocketConstructor,
   withHandshakeDeadline,
 } from './handshake-deadline.js'
-export {
-  createPostgresAuthorizer,
-  evaluateRealtimePolicies,
-  type PgPoolLike,
-  type PgQueryable,
-  type PostgresAuthorizerOptions,
-  type RealtimeAction,
-  type RealtimeAuthorizeRequest,
-  type RealtimePolicies,
-  SUPABASE_ROLES,
-} from './postgres-authorizer.js'
 export { hasFixedReconnectSchedule } from './reconnect-schedule.js'
 export {
   createPresenceSupabaseClient,
   type PresenceSupabaseClientOptions,
   presenceSupabaseClientOptions,
 } from './supabase-client.js'
-export {
-  createSupabasePresenceStore,
-  type SupabasePresenceStoreOptions,
-  SupabaseStoreError,
-} from './supabase-store.js'
 export {
   createSupabaseTransport,
   DEFAULT_JOIN_WAIT_MS,

@@ -4,10 +4,14 @@
  * Supabase CLI expects, and this package's own migrations come after the shared ones.
  */
 import { readdirSync } from 'node:fs'
-import { MIGRATIONS } from '@wedsync/presence-server/postgres'
+import { COORDINATION_MIGRATIONS } from '@wedsync/presence-coordination'
+import { MIGRATIONS as SERVER_MIGRATIONS } from '@wedsync/presence-server/postgres'
 import { describe, expect, it } from 'vitest'
 import { checksum, sharedMigrations, supabaseName } from '../scripts/sync-migrations.mjs'
-import { MIGRATIONS_DIR, supabaseMigrations } from './test-supabase-db.js'
+import { MIGRATIONS_DIR, supabaseMigrations } from '../test/test-supabase-db.js'
+
+/** The shared migrations: presence-server's, then presence-coordination's (held notifications). */
+const MIGRATIONS = [...SERVER_MIGRATIONS, ...COORDINATION_MIGRATIONS]
 
 describe('supabase/migrations', () => {
   const files = supabaseMigrations()

@@ -1,18 +1,18 @@
 /**
  * The migrations' row level security and realtime.messages policies, each exercised as a role
  * with claims (allowed and denied), on the real Postgres (a fresh database, dropped after) and on
- * PGlite. Supabase itself cannot run here: test-supabase-db.ts shims the parts of a project the
+ * PGlite. Supabase itself cannot run here: test/test-supabase-db.ts shims the parts of a project the
  * migrations use (roles, auth.jwt(), default privileges, realtime.messages, realtime.topic()).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { evaluateRealtimePolicies } from './postgres-authorizer.js'
 import {
   claimsOf,
   type PolicyDatabase,
   pgliteDatabase,
   postgresDatabase,
   type Requester,
-} from './test-supabase-db.js'
+} from '../test/test-supabase-db.js'
+import { evaluateRealtimePolicies } from './postgres-authorizer.js'
 
 const T0 = Date.UTC(2026, 5, 13, 9, 0)
 const ana: Requester = { role: 'authenticated', sub: 'u-ana' } // planner, wedding:123

@@ -19,9 +19,9 @@ import {
 } from '@wedsync/presence-testing/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { eventWaits } from '../test/test-supabase.js'
+import { postgresDatabase } from '../test/test-supabase-db.js'
 import { createPostgresAuthorizer } from './postgres-authorizer.js'
-import { eventWaits } from './test-supabase.js'
-import { postgresDatabase } from './test-supabase-db.js'
 import { createSupabaseTransport } from './transport.js'
 
 const TOPIC = 'presence:wedding:123'

@@ -17,7 +17,7 @@ import {
 import { createFakeActivity, createFakeClock, type FakeClock } from '@wedsync/presence-testing'
 import { createAccessToken, type RealtimeServer } from '@wedsync/presence-testing/server'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type CallTracker, createTestWorld, trackCalls, untilRoom } from './test-supabase.js'
+import { type CallTracker, createTestWorld, trackCalls, untilRoom } from '../test/test-supabase.js'
 import type { SupabaseTransport } from './transport.js'
 
 const world = createTestWorld()

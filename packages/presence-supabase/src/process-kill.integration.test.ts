@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { createPresenceClient } from '@wedsync/presence-core'
 import type { RealtimeServer } from '@wedsync/presence-testing/server'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createTestWorld, untilRoom } from './test-supabase.js'
+import { createTestWorld, untilRoom } from '../test/test-supabase.js'
 
 const world = createTestWorld()
 const children: ChildProcess[] = []
@@ -20,7 +20,7 @@ afterEach(async () => {
   await world.cleanup()
 })
 
-const CHILD = fileURLToPath(new URL('./test-client-process.ts', import.meta.url))
+const CHILD = fileURLToPath(new URL('../test/test-client-process.ts', import.meta.url))
 
 function spawnClient(url: string, roomId: string, userId: string, heartbeat = {}) {
   const child = fork(CHILD, [url, roomId, userId, JSON.stringify(heartbeat)], {

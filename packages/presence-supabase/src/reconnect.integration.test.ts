@@ -16,8 +16,8 @@ import {
 } from '@wedsync/presence-testing/server'
 import { afterEach, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { untilRoom } from '../test/test-supabase.js'
 import { createPresenceSupabaseClient } from './supabase-client.js'
-import { untilRoom } from './test-supabase.js'
 import { createSupabaseTransport } from './transport.js'
 
 const cleanups: (() => unknown)[] = []

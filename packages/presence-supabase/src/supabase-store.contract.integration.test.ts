@@ -2,7 +2,7 @@
  * createSupabasePresenceStore against presence-server's PresenceStore contract, and the
  * presence-server pieces on the same Supabase-migrated database. PostgREST cannot run here: the
  * requests supabase-js makes are answered by msw handlers that run the SQL PostgREST would run on
- * the real Postgres (test-postgrest.ts), with the role and claims of the request's JWT.
+ * the real Postgres (test/test-postgrest.ts), with the role and claims of the request's JWT.
  */
 import {
   createJwtAuthenticator,
@@ -19,9 +19,9 @@ import {
 } from '@wedsync/presence-testing/server'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { postgrestHandlers, supabaseClient } from '../test/test-postgrest.js'
+import { postgresDatabase } from '../test/test-supabase-db.js'
 import { createSupabasePresenceStore } from './supabase-store.js'
-import { postgrestHandlers, supabaseClient } from './test-postgrest.js'
-import { postgresDatabase } from './test-supabase-db.js'
 
 const SUPABASE_URL = 'http://supabase.test'
 const database = await postgresDatabase('store')

@@ -1,7 +1,7 @@
 /**
  * What createSupabasePresenceStore sends and how it treats the answers. PostgREST cannot run
  * here: msw handlers answer as PostgREST does, running the SQL it would run on the real Postgres
- * with the request's role and claims (test-postgrest.ts). The requests are asserted as PostgREST
+ * with the request's role and claims (test/test-postgrest.ts). The requests are asserted as PostgREST
  * receives them (method, path, query, Prefer, Accept, body); where a test needs an answer the
  * database cannot produce (a malformed one), a handler in that test says so.
  */
@@ -14,9 +14,9 @@ import {
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { postgrestHandlers, type RecordedRequest, supabaseClient } from '../test/test-postgrest.js'
+import { postgresDatabase } from '../test/test-supabase-db.js'
 import { createSupabasePresenceStore, SupabaseStoreError } from './supabase-store.js'
-import { postgrestHandlers, type RecordedRequest, supabaseClient } from './test-postgrest.js'
-import { postgresDatabase } from './test-supabase-db.js'
 
 const URL = 'http://supabase.test'
 const T0 = Date.UTC(2026, 5, 13, 9)

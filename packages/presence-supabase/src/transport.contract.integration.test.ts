@@ -10,7 +10,7 @@ import {
   verifiedContractContext,
 } from '@wedsync/presence-testing/contract'
 import { startRealtimeServer } from '@wedsync/presence-testing/server'
-import { errorLog, openSupabase, type TestSupabase } from './test-supabase.js'
+import { errorLog, openSupabase, type TestSupabase } from '../test/test-supabase.js'
 import { createSupabaseTransport } from './transport.js'
 
 /** The context for one test: a fresh server, a Supabase client per connection. */

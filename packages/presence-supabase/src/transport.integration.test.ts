@@ -16,8 +16,8 @@ import {
 } from '@wedsync/presence-testing/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { createTestWorld } from '../test/test-supabase.js'
 import { fullJitterReconnect } from './backoff.js'
-import { createTestWorld } from './test-supabase.js'
 import { createSupabaseTransport } from './transport.js'
 
 const world = createTestWorld()

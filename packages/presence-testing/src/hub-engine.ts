@@ -13,8 +13,17 @@ import type {
   TransportStatusDetail,
 } from '@wedsync/presence-core'
 import { createFaultPlan, type FaultPlan } from './fault-plan.js'
-import { type Connection, type Membership, Topic, type TrackedMeta, topicKey } from './hub-model.js'
-import { type BufferedPush, MemoryRoom, type PushOp, type RoomHost } from './memory-room.js'
+import {
+  type BufferedPush,
+  type Connection,
+  type HubRoom,
+  type Membership,
+  type PushOp,
+  Topic,
+  type TrackedMeta,
+  topicKey,
+} from './hub-model.js'
+import { MemoryRoom, type RoomHost } from './memory-room.js'
 import { type PresenceLimit, SlidingWindow } from './sliding-window.js'
 import { canonicalJson, fromWire } from './wire.js'
 
@@ -124,7 +133,7 @@ export class HubEngine implements RoomHost {
   }
 
   /** Joins after one latency; a later attempt, a close or a lost connection cancels it. */
-  beginJoin(room: MemoryRoom): void {
+  beginJoin(room: HubRoom): void {
     const attempt = ++room.joinAttempt
     this.schedule(this.faults.latencyMs, () => {
       if (room.joinAttempt !== attempt || room.status === 'closed' || room.conn.mode !== 'up')
@@ -134,7 +143,7 @@ export class HubEngine implements RoomHost {
   }
 
   emitStatus(
-    room: MemoryRoom,
+    room: HubRoom,
     status: TransportStatus,
     delayMs: number,
     detail?: TransportStatusDetail,
@@ -142,7 +151,7 @@ export class HubEngine implements RoomHost {
     this.schedule(delayMs, () => room.dispatchStatus(status, detail))
   }
 
-  push(room: MemoryRoom, op: PushOp): Promise<void> {
+  push(room: HubRoom, op: PushOp): Promise<void> {
     if (room.status === 'closed' || room.status === 'error') {
       return Promise.reject(new Error('the room is closed'))
     }
@@ -158,7 +167,7 @@ export class HubEngine implements RoomHost {
     return Promise.resolve()
   }
 
-  close(room: MemoryRoom): Promise<void> {
+  close(room: HubRoom): Promise<void> {
     if (room.status === 'closed') return Promise.resolve()
     const member = room.member
     this.closeLocally(room)
@@ -211,7 +220,7 @@ export class HubEngine implements RoomHost {
     return topic
   }
 
-  private join(room: MemoryRoom): void {
+  private join(room: HubRoom): void {
     const limit = this.options.presenceLimit
     const member: Membership = {
       conn: room.conn,
@@ -235,7 +244,7 @@ export class HubEngine implements RoomHost {
     room.dispatchPresence([{ type: 'sync', state }])
   }
 
-  private bufferPush(room: MemoryRoom, op: PushOp): Promise<void> {
+  private bufferPush(room: HubRoom, op: PushOp): Promise<void> {
     return new Promise((resolve, reject) => {
       const entry: BufferedPush = {
         op,
@@ -250,7 +259,7 @@ export class HubEngine implements RoomHost {
     })
   }
 
-  private flushBuffer(room: MemoryRoom): void {
+  private flushBuffer(room: HubRoom): void {
     const buffered = room.buffer
     room.buffer = []
     for (const entry of buffered) {
@@ -278,7 +287,7 @@ export class HubEngine implements RoomHost {
     })
   }
 
-  private closeLocally(room: MemoryRoom, reason = 'the room is closed'): void {
+  private closeLocally(room: HubRoom, reason = 'the room is closed'): void {
     room.status = 'closed'
     room.joinAttempt++
     room.conn.rooms.delete(room)

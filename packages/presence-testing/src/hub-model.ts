@@ -3,10 +3,49 @@
  * memberships (one per successful join; a rejoin makes a new one). A topic holds at most one meta
  * per membership, keyed by a unique ref; metas are kept as JSON text so nobody shares objects.
  */
-import type { PresenceState, TransportMeta } from '@wedsync/presence-core'
-import type { MemoryRoom } from './memory-room.js'
+import type {
+  PresenceEvent,
+  PresenceState,
+  TransportMeta,
+  TransportStatus,
+  TransportStatusDetail,
+} from '@wedsync/presence-core'
 import type { SlidingWindow } from './sliding-window.js'
 import { fromWire } from './wire.js'
+
+/** A request the client sends to the hub ("push", in Phoenix terms). */
+export type PushOp =
+  | { readonly kind: 'track'; readonly wire: string }
+  | { readonly kind: 'untrack' }
+  | { readonly kind: 'broadcast'; readonly event: string; readonly wire: string | undefined }
+
+/** A push waiting for the room to be joined (realtime-js buffers them the same way). */
+export interface BufferedPush {
+  readonly op: PushOp
+  readonly resolve: () => void
+  readonly reject: (error: unknown) => void
+  readonly cancelTimeout: () => void
+}
+
+/**
+ * A client room as the hub drives it (a `MemoryRoom` is one). Declared here, not imported, so
+ * that these records and the room class that points back at them form no import cycle.
+ */
+export interface HubRoom {
+  readonly conn: Connection
+  readonly topic: Topic
+  readonly key: string
+  /** The client's view: what it was last told, or is about to be told. */
+  status: TransportStatus
+  /** The current server-side membership; undefined until joined and after leaving. */
+  member: Membership | undefined
+  /** Bumped on every join attempt and on close, so a stale scheduled join does nothing. */
+  joinAttempt: number
+  buffer: BufferedPush[]
+  dispatchPresence(events: readonly PresenceEvent[]): void
+  dispatchStatus(status: TransportStatus, detail?: TransportStatusDetail): void
+  dispatchMessage(event: string, payload: unknown): void
+}
 
 /** `up`: normal. `down`: the hub knows it is gone. `silent`: gone, but nobody has noticed yet. */
 export type ConnectionMode = 'up' | 'down' | 'silent'
@@ -15,7 +54,7 @@ export interface Connection {
   readonly label: string
   mode: ConnectionMode
   /** Rooms the client has open (closed rooms are removed). */
-  readonly rooms: Set<MemoryRoom>
+  readonly rooms: Set<HubRoom>
   /** Server-side memberships, including ghosts left behind by a silent disconnect. */
   readonly members: Set<Membership>
   cancelServerTimeout: (() => void) | undefined
@@ -30,7 +69,7 @@ export interface TrackedMeta {
 
 export interface Membership {
   readonly conn: Connection
-  readonly room: MemoryRoom
+  readonly room: HubRoom
   readonly topic: Topic
   readonly key: string
   tracked: TrackedMeta | undefined

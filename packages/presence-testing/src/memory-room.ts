@@ -9,14 +9,8 @@ import type {
   TransportStatus,
   TransportStatusDetail,
 } from '@wedsync/presence-core'
-import type { Connection, Membership, Topic } from './hub-model.js'
+import type { BufferedPush, Connection, HubRoom, Membership, PushOp, Topic } from './hub-model.js'
 import { isPlainObject, toWire } from './wire.js'
-
-/** A request the client sends to the hub ("push", in Phoenix terms). */
-export type PushOp =
-  | { readonly kind: 'track'; readonly wire: string }
-  | { readonly kind: 'untrack' }
-  | { readonly kind: 'broadcast'; readonly event: string; readonly wire: string | undefined }
 
 /** What a room needs from its hub. */
 export interface RoomHost {
@@ -26,17 +20,9 @@ export interface RoomHost {
   listenerFailed(error: unknown): void
 }
 
-/** A push waiting for the room to be joined (realtime-js buffers them the same way). */
-export interface BufferedPush {
-  readonly op: PushOp
-  readonly resolve: () => void
-  readonly reject: (error: unknown) => void
-  readonly cancelTimeout: () => void
-}
-
 type StatusListener = (status: TransportStatus, detail?: TransportStatusDetail) => void
 
-export class MemoryRoom implements TransportRoom {
+export class MemoryRoom implements TransportRoom, HubRoom {
   /** The client's view: what it was last told, or is about to be told. */
   status: TransportStatus = 'connecting'
   /** The current server-side membership; undefined until joined and after leaving. */

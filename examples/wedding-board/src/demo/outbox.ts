@@ -9,7 +9,7 @@ import type {
   Notification,
   NotificationHooks,
   SentPayload,
-} from '@wedsync/presence-server'
+} from '@wedsync/presence-coordination'
 import { supplierById } from '../cast.js'
 import { parseUrgent } from '../urgent.js'
 

@@ -8,19 +8,22 @@
  * by a key made at start and kept only in memory: a credential outlives no run of the demo. The
  * composition root of the server side: the only place that names its concrete parts.
  */
+import {
+  createMemoryNotificationStore,
+  createNotificationRouter,
+  type NotificationRouter,
+  notificationEndpoint,
+  presenceFromStore,
+  type SentPayload,
+} from '@wedsync/presence-coordination'
 import { type Clock, type Scheduler, systemClock, systemScheduler } from '@wedsync/presence-core'
 import {
   createCredentialIssuer,
   createJwtAuthenticator,
-  createMemoryNotificationStore,
   createMemoryStore,
-  createNotificationRouter,
   createPresenceHandlers,
   generateSigningKey,
-  type NotificationRouter,
   type PresenceStore,
-  presenceFromStore,
-  type SentPayload,
 } from '@wedsync/presence-server'
 import { servePresence } from '@wedsync/presence-server/node'
 import { DEV_JWT_SECRET } from '@wedsync/presence-testing/server'
@@ -130,7 +133,7 @@ export async function startPresenceApiServer(
     basePath: PRESENCE_API_BASE_PATH,
     teamNoun: { one: 'supplier', other: 'suppliers' },
     availability: { timeZone: CAST_TIME_ZONE, memberTimeZone: () => CAST_TIME_ZONE },
-    notifications: { router },
+    extensions: [notificationEndpoint({ router })],
     sessions: { issuer: credentials, mayEnter: mayEnterWeddingRooms },
     onError,
   })

@@ -23,7 +23,7 @@ export function UrgentPanel({
   roomId: string
   wedding: Wedding
   tap: ReceiptTap
-  api: Pick<PresenceApiClient, 'notifications'> | undefined
+  api: Pick<PresenceApiClient, 'request'> | undefined
 }) {
   const [live, broadcast] = useUrgentBroadcast(roomId, wedding.team, tap, api)
   const [text, setText] = useState(DEFAULT_URGENT_TEXT)

@@ -5,10 +5,11 @@
  * broadcast replaces an older one; late news about the older one is ignored. Mount it per room (a
  * `key`): another wedding's report does not belong on its board.
  */
+import { remoteNotificationRouter, type Urgency } from '@wedsync/presence-coordination/browser'
 import { recipientsOf } from '@wedsync/presence-core'
 import { usePresenceClient } from '@wedsync/presence-react'
-import type { PresenceApiClient, Urgency } from '@wedsync/presence-server/client'
-import { useCallback, useRef, useState } from 'react'
+import type { PresenceApiClient } from '@wedsync/presence-server/client'
+import { useCallback, useMemo, useRef, useState } from 'react'
 import { type LiveBroadcast, withReceipt } from '../live-report.js'
 import type { ReceiptTap } from '../receipt-tap.js'
 import { URGENT_EVENT } from '../urgent.js'
@@ -18,9 +19,10 @@ export function useUrgentBroadcast(
   roomId: string,
   team: readonly string[],
   tap: ReceiptTap,
-  api: Pick<PresenceApiClient, 'notifications'> | undefined,
+  api: Pick<PresenceApiClient, 'request'> | undefined,
 ): readonly [LiveBroadcast | undefined, (text: string, urgency: Urgency) => void] {
   const client = usePresenceClient()
+  const router = useMemo(() => api && remoteNotificationRouter(api), [api])
   const [live, setLive] = useState<LiveBroadcast>()
   const current = useRef(0)
 
@@ -51,13 +53,13 @@ export function useUrgentBroadcast(
         recipients,
         absent,
         receipts: new Map(),
-        ...(api && { routing: { urgency, routes: new Map() } }),
+        ...(router && { routing: { urgency, routes: new Map() } }),
       })
-      void sendUrgent({ room, api, text, urgency, team, sender: client.userId, update }).finally(
+      void sendUrgent({ room, router, text, urgency, team, sender: client.userId, update }).finally(
         stop,
       )
     },
-    [client, roomId, team, tap, api],
+    [client, roomId, team, tap, router],
   )
   return [live, broadcast]
 }

@@ -5,9 +5,10 @@
  * take manual statuses and expire on their lease like any other, report nothing — and the replay
  * bounds still hold, on the issuer's time.
  */
+
+import type { FakeClock } from '@wedsync/presence-testing'
 import { createDeferred } from '@wedsync/presence-testing'
 import { describe, expect, it } from 'vitest'
-import type { FakeClock } from '../../../presence-testing/src/fake-clock.js'
 import { createVerifiedWorld, dropReasons, ROOM } from '../../test/verified-world.js'
 import { estimateOffset, FIRST_WAIT_MS } from './issuer-clock.js'
 

@@ -68,7 +68,12 @@ async function setup(options: { suite?: SignatureSuite; userId?: string } = {}) 
     for (let i = 0; i < 10_000 && heard.length + errors.length === before; i++) await turn()
     for (let i = 0; i < 20; i++) await turn()
   }
-  return { clock, issuer, errors, script, heard, sender, settled, observer }
+  /** Waits (event-loop turns, never wall time) until `done` holds; fails if it never does. */
+  const until = async (done: () => boolean) => {
+    for (let i = 0; i < 100_000 && !done(); i++) await turn()
+    expect(done()).toBe(true)
+  }
+  return { clock, issuer, errors, script, heard, sender, settled, until, observer }
 }
 
 const metaOf = (session: string, seq: number) => ({
@@ -205,7 +210,7 @@ describe('the verifying room', () => {
   })
 
   it('property: a valid signature under another user’s credential is refused', async () => {
-    const { script, heard, settled, errors, issuer, clock } = await setup()
+    const { script, heard, settled, until, errors, issuer, clock } = await setup()
     const mallory = await createForger(issuer, clock, 'u-mallory', 's-mallory')
     const scope = { roomId: ROOM, private: false }
     await fc.assert(
@@ -229,8 +234,11 @@ describe('the verifying room', () => {
           },
         )
         const before = heard.length
+        const reported = errors.length
         script.play({ type: 'join', key: victim, metas: [{ ref: 'r', meta }] })
         script.message(BROADCAST_EVENT, envelope)
+        // Both are verified asynchronously: wait for both reports, not for a number of turns.
+        await until(() => errors.length >= reported + 2)
         await settled()
         expect(heard.length).toBe(before)
         expect(errors.slice(-2).map((e) => (e.details as { reason: string }).reason)).toEqual([

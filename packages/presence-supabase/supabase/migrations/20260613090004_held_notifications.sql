@@ -1,4 +1,4 @@
--- Generated from @wedsync/presence-server sql/migrations/0004_held_notifications.sql by scripts/sync-migrations.mjs:
+-- Generated from @wedsync/presence-coordination sql/migrations/0004_held_notifications.sql by scripts/sync-migrations.mjs:
 -- edit the source and run `pnpm sql:sync`. The SQL between the markers is the source, as is.
 
 -- >>> 0004_held_notifications.sql

@@ -4,13 +4,18 @@
  * reply `{postgres_changes: [...]}` and, when presence is on, the presence state. A refused join
  * gets `{status: 'error', response: {reason: 'Code: message'}}`.
  */
-import type { Connection } from './connection.js'
 import { type JsonObject, type Message, reply, TOPIC_PREFIX } from './frames.js'
 import { type JoinConfig, parseJoinPayload } from './join-config.js'
 import type { TokenCheck } from './jwt.js'
-import { Membership, settle } from './membership.js'
+import { Membership, type MembershipSocket, settle } from './membership.js'
 
-export function joinChannel(connection: Connection, message: Message): Promise<void> | undefined {
+/** What a join needs from the socket it arrives on (a `Connection` provides it). */
+export interface JoinSocket extends MembershipSocket {
+  readonly apiKey: string
+  readonly isOpen: boolean
+}
+
+export function joinChannel(connection: JoinSocket, message: Message): Promise<void> | undefined {
   const ctx = connection.ctx
   const name = message.topic.slice(TOPIC_PREFIX.length)
   const refuse = (code: string, text: string) => joinError(connection, message, `${code}: ${text}`)
@@ -39,7 +44,7 @@ export function joinChannel(connection: Connection, message: Message): Promise<v
 }
 
 function admit(
-  connection: Connection,
+  connection: JoinSocket,
   message: Message,
   config: JoinConfig,
   token: string,
@@ -71,7 +76,7 @@ function admit(
 }
 
 function joinError(
-  connection: Connection,
+  connection: JoinSocket,
   message: Message,
   reason: string,
 ): Promise<void> | undefined {

@@ -55,7 +55,7 @@ export class Connection {
   private cancelIdle: () => void = () => {}
 
   constructor(
-    readonly ctx: CoreContext,
+    readonly ctx: CoreContext<Membership>,
     private readonly port: ConnectionPort,
     info: ConnectionInfo,
     private readonly onClosed: (connection: Connection) => void,

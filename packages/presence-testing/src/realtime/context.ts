@@ -3,13 +3,16 @@
  * the channel registry and the counters. Lets each part be built and tested on its own.
  */
 import type { Clock, Scheduler } from '@wedsync/presence-core'
-import type { Channel } from './channel.js'
+import type { Channel, ChannelMember } from './channel.js'
 import type { TokenVerifier } from './jwt.js'
-import type { Membership } from './membership.js'
 import type { Authorize, RealtimeLimits } from './options.js'
 import type { StatsCounters } from './stats.js'
 
-export interface CoreContext {
+/**
+ * `Member` is the type channels hold (the core's `Membership`); a type parameter rather than an
+ * import, so that memberships can depend on this context without a cycle.
+ */
+export interface CoreContext<Member extends ChannelMember = ChannelMember> {
   readonly clock: Clock
   readonly scheduler: Scheduler
   readonly limits: RealtimeLimits
@@ -19,9 +22,9 @@ export interface CoreContext {
   readonly authorize: Authorize | undefined
   readonly counters: StatsCounters
   /** The channel for `topic` (created on first use). */
-  channel(topic: string, isPrivate: boolean): Channel<Membership>
+  channel(topic: string, isPrivate: boolean): Channel<Member>
   /** Forgets a channel that has no members left. */
-  release(channel: Channel<Membership>): void
+  release(channel: Channel<Member>): void
   /** A new presence key for a join without one (Supabase: a new UUID per join). */
   newPresenceKey(): string
   reportError(error: unknown): void

@@ -5,7 +5,8 @@
  * when the server closed it.
  */
 import type { Channel } from './channel.js'
-import type { Connection } from './connection.js'
+import type { SharedFrame } from './codec.js'
+import type { CoreContext } from './context.js'
 import {
   EVENTS,
   isJsonObject,
@@ -17,8 +18,22 @@ import {
   type UserBroadcast,
 } from './frames.js'
 import { unsafePresenceKey } from './join-config.js'
-import { type Claims, refreshFailureMessage } from './jwt.js'
+import { type Claims, refreshFailureMessage, type TokenCheck } from './jwt.js'
 import type { AuthorizeAction } from './options.js'
+
+/**
+ * What a membership needs from the socket it joined on (a `Connection` provides it). Declared here
+ * so that memberships do not import the connection that owns them.
+ */
+export interface MembershipSocket {
+  readonly ctx: CoreContext<Membership>
+  /** The socket's memberships by topic; a membership adds and removes itself. */
+  readonly memberships: Map<string, Membership>
+  /** Sends a frame shared with other sockets (channel fan-out). */
+  write(frame: SharedFrame): void
+  send(message: Message): void
+  checkToken(token: string, needJwt: boolean): TokenCheck | Promise<TokenCheck>
+}
 
 export interface MembershipSettings {
   readonly joinRef: string | null
@@ -48,7 +63,7 @@ export class Membership {
   private ended = false
 
   constructor(
-    readonly connection: Connection,
+    readonly connection: MembershipSocket,
     readonly channel: Channel<Membership>,
     private readonly settings: MembershipSettings,
   ) {

@@ -1,9 +1,9 @@
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { describeConformance } from '../../test/realtime/test-conformance.js'
 import { realtimeHandlers } from './msw-handlers.js'
 import { DEV_ANON_KEY } from './options.js'
-import { describeConformance } from './test-conformance.js'
 
 // Node 20 has no global WebSocket; msw intercepts the global one, so give it one to wrap (it is
 // never used to open a real connection: the handlers answer every socket in process).

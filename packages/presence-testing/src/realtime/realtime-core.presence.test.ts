@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PRESENCE, setup } from './test-core.js'
+import { PRESENCE, setup } from '../../test/realtime/test-core.js'
 
 describe('realtime core: presence', () => {
   it('tracks, updates as one diff, and untracks', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { PRESENCE, setup, until } from '../../test/realtime/test-core.js'
 import { createAccessToken } from './access-token.js'
 import { DEV_ANON_KEY, DEV_JWT_SECRET } from './options.js'
-import { PRESENCE, setup, until } from './test-core.js'
 
 describe('realtime core: socket', () => {
   it('answers a heartbeat on phoenix', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { DAY, setup, until } from '../../test/realtime/test-core.js'
 import { createAccessToken } from './access-token.js'
-import { DAY, setup, until } from './test-core.js'
 
 describe('realtime core: tokens and private channels', () => {
   it('closes a channel when its token expires, on the fake clock', async () => {

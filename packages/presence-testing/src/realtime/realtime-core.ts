@@ -81,7 +81,7 @@ export function createRealtimeCore(options: RealtimeOptions = {}): RealtimeCore 
       })
     })
 
-  const ctx: CoreContext = {
+  const ctx: CoreContext<Membership> = {
     clock,
     scheduler,
     limits,

@@ -1,7 +1,7 @@
 import WebSocket from 'ws'
+import { describeConformance } from '../../test/realtime/test-conformance.js'
+import { startProxy } from '../../test/realtime/test-proxy.js'
 import { startRealtimeServer } from './server.js'
-import { describeConformance } from './test-conformance.js'
-import { startProxy } from './test-proxy.js'
 
 describeConformance({
   name: 'ws server',

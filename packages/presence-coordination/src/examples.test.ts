@@ -1,0 +1,33 @@
+/**
+ * The coordination examples (examples/*.mjs, shown in docs/) run and print what their guides say.
+ */
+import { describe, expect, it } from 'vitest'
+
+describe('coordination examples', () => {
+  it('notification-routing.mjs', async () => {
+    const { main } = await import('../examples/notification-routing.mjs')
+    expect(await main()).toEqual([
+      'routine to someone online: in-app',
+      'routine to someone idle: in-app + push',
+      'routine to someone busy: hold until 15:00 UTC at the latest',
+      'routine to someone offline: fallback',
+      'emergency to someone busy: in-app + push + fallback',
+      '  in-app → u-photo: Final timeline attached',
+      'u-photo: sent via in-app',
+      'u-florist: held',
+      '  email → u-caterer: Final timeline attached',
+      'u-caterer: sent via fallback',
+      '  in-app → u-florist: Final timeline attached',
+      'u-florist came online: 1 held notification released',
+    ])
+  })
+
+  it('calendar-busy.mjs', async () => {
+    const { main } = await import('../examples/calendar-busy.mjs')
+    expect(await main()).toEqual([
+      'feed: 4 events (fetched), then not-modified',
+      'now: calendar — 💒 In a ceremony — Oakwood Barn until 14:30',
+      'next visit: Venue visit at Riverside Hall',
+    ])
+  })
+})

@@ -1,0 +1,68 @@
+/**
+ * @wedsync/presence-coordination — coordination features over presence-server: presence-aware
+ * notification routing (the router, its pure rules, held-notification stores, the
+ * `POST /presence/notifications` extension) and the urgent broadcast. Reaches the server only
+ * through its public seams (extensions, the status-transition hook, extra migrations). Calendar
+ * busy is the `/calendar` entry; browser code the `/browser` entry.
+ */
+export { COORDINATION_MIGRATIONS } from './migrations.js'
+export {
+  DEFAULT_EMERGENCY_LIMIT,
+  DEFAULT_RECIPIENT_LIMIT,
+  type NotificationEndpointOptions,
+  type NotificationRequest,
+  notificationEndpoint,
+  notificationRequestSchema,
+  type SentPayload,
+  scopedNotificationId,
+  sharesTeamWith,
+} from './notifications/notification-endpoint.js'
+export {
+  createNotificationRouter,
+  type DeliveryContext,
+  type DeliveryResult,
+  type Notification,
+  type NotificationHooks,
+  type NotificationInput,
+  type NotificationRouter,
+  type NotificationRouterOptions,
+  presenceFromStore,
+  type RecipientPreferences,
+} from './notifications/notification-router.js'
+export {
+  type ClaimQuery,
+  createMemoryNotificationStore,
+  type HeldNotification,
+  type HoldReason,
+  type NotificationRecord,
+  type NotificationStore,
+} from './notifications/notification-store.js'
+export {
+  createSqlNotificationStore,
+  type SqlNotificationStoreOptions,
+} from './notifications/notification-store-sql.js'
+export {
+  type RemoteNotificationRouter,
+  remoteNotificationRouter,
+} from './notifications/remote-notification-router.js'
+export {
+  DEFAULT_MAX_HOLD_MS,
+  type DeliveryRoute,
+  type QuietHours,
+  quietHoursEnd,
+  quietHoursSchema,
+  type RouteInput,
+  type RoutingDecision,
+  type RoutingReason,
+  routeNotification,
+  URGENCIES,
+  type Urgency,
+} from './notifications/routing-rules.js'
+export {
+  broadcastUrgent,
+  type RoutedBecause,
+  type RoutedRecipient,
+  type UrgentBroadcastOptions,
+  type UrgentBroadcastResult,
+  type UrgentNotificationPayload,
+} from './notifications/urgent-broadcast.js'

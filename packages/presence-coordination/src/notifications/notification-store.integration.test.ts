@@ -1,0 +1,160 @@
+/**
+ * Held notifications on real storage: the NotificationStore contract on PGlite and on the
+ * Postgres at 127.0.0.1:5432 (two pools standing for two server instances), and the router end to
+ * end on Postgres: a held notification survives a restart and is released exactly once, even
+ * with two instances racing for it.
+ */
+import { PGlite } from '@electric-sql/pglite'
+import type { Status } from '@wedsync/presence-core'
+import { migratePGlite, pgliteClient } from '@wedsync/presence-server/pglite'
+import { createSqlStore, migratePostgres, pgClient } from '@wedsync/presence-server/postgres'
+import { createFakeClock } from '@wedsync/presence-testing'
+import type pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runNotificationCrashScenario } from '../../test/notification-crash.js'
+import { dropSchema, schemaName, testPool } from '../../test/support.js'
+import { COORDINATION_MIGRATIONS } from '../migrations.js'
+import { createNotificationRouter, type Notification } from './notification-router.js'
+import type { NotificationStore } from './notification-store.js'
+import { runNotificationStoreContract } from './notification-store-contract.js'
+import { createSqlNotificationStore } from './notification-store-sql.js'
+
+const admin = testPool(4)
+afterAll(() => admin.end())
+
+const lite = new PGlite()
+beforeAll(() => lite.waitReady, 120_000)
+afterAll(() => lite.close())
+let n = 0
+
+runNotificationStoreContract('pglite', async () => {
+  const schema = `held_${++n}`
+  await migratePGlite(lite, schema, { extraMigrations: COORDINATION_MIGRATIONS })
+  return {
+    store: createSqlNotificationStore({ client: pgliteClient(lite), schema }),
+    cleanup: () => lite.exec(`drop schema ${schema} cascade`).then(() => {}),
+  }
+})
+
+/** A store over its own pool, as one server instance would have. */
+function instanceStore(schema: string): NotificationStore {
+  const pool = testPool(3)
+  return createSqlNotificationStore({ client: pgClient(pool), schema, onClose: () => pool.end() })
+}
+
+runNotificationStoreContract(
+  'postgres',
+  async () => {
+    const schema = schemaName('held')
+    await migratePostgres(admin, schema, { extraMigrations: COORDINATION_MIGRATIONS })
+    return {
+      store: instanceStore(schema),
+      sibling: async () => instanceStore(schema),
+      cleanup: () => dropSchema(admin, schema),
+    }
+  },
+  { concurrent: true },
+)
+
+runNotificationCrashScenario('postgres', async () => {
+  const schema = schemaName('crash')
+  await migratePostgres(admin, schema, { extraMigrations: COORDINATION_MIGRATIONS })
+  return {
+    notifications: async () => instanceStore(schema),
+    presence: createSqlStore({ client: pgClient(admin), schema }),
+    cleanup: () => dropSchema(admin, schema),
+  }
+})
+
+describe('notification router on Postgres', () => {
+  const schema = schemaName('router')
+  const pools: pg.Pool[] = []
+  beforeAll(() => migratePostgres(admin, schema, { extraMigrations: COORDINATION_MIGRATIONS }))
+  afterAll(async () => {
+    for (const pool of pools) await pool.end()
+    await dropSchema(admin, schema)
+  })
+
+  const clock = createFakeClock()
+  const statuses = new Map<string, Status>([['u-florist', 'busy']])
+  const delivered: string[] = []
+
+  /** One server process: its own pool, store and router. */
+  function instance(name: string) {
+    const pool = testPool(3)
+    pools.push(pool)
+    const store = createSqlNotificationStore({ client: pgClient(pool), schema })
+    const hook = (route: string) => async (n: Notification) => {
+      delivered.push(`${route}:${n.id}:${name}`)
+    }
+    const router = createNotificationRouter({
+      store,
+      hooks: { inApp: hook('in-app'), push: hook('push'), fallback: hook('fallback') },
+      presence: (userId) => statuses.get(userId) ?? 'offline',
+      clock,
+      scheduler: clock,
+      instanceId: name,
+      pollMs: false,
+    })
+    return { store, router }
+  }
+
+  it('a held notification survives a restart and is released exactly once', async () => {
+    const before = instance('before-restart')
+    const held = await before.router.send({
+      id: 'restart-1',
+      recipientId: 'u-florist',
+      urgency: 'routine',
+      payload: { text: 'Can you confirm 12 bouquets?' },
+    })
+    expect(held.held).toBe(true)
+    before.router.stop() // the process ends
+
+    // Two new processes come up on the same database; the florist comes online and both hear it.
+    const a = instance('after-a')
+    const b = instance('after-b')
+    await Promise.all([a.router.start(), b.router.start()])
+    statuses.set('u-florist', 'online')
+    const [fromA, fromB] = await Promise.all([
+      a.router.onPresenceChange('u-florist', 'online'),
+      b.router.onPresenceChange('u-florist', 'online'),
+    ])
+    expect([...fromA, ...fromB]).toHaveLength(1)
+    expect(delivered).toHaveLength(1)
+    expect(delivered[0]).toMatch(/^in-app:restart-1:after-[ab]$/)
+    const record = await a.store.get('restart-1')
+    expect(record).toMatchObject({
+      payload: { text: 'Can you confirm 12 bouquets?' },
+      releasedRoutes: ['in-app'],
+      attempts: 1,
+    })
+
+    // Nothing comes out again: not on another presence change, not when the deadline passes.
+    await Promise.all([
+      a.router.onPresenceChange('u-florist', 'online'),
+      b.router.onPresenceChange('u-florist', 'online'),
+    ])
+    await clock.advance(2 * 3_600_000)
+    await Promise.all([a.router.releaseDue(), b.router.releaseDue()])
+    expect(delivered).toHaveLength(1)
+    a.router.stop()
+    b.router.stop()
+  })
+
+  it('due notifications are shared out between instances, each released once', async () => {
+    statuses.set('u-dj', 'busy')
+    const a = instance('due-a')
+    const b = instance('due-b')
+    delivered.length = 0
+    for (let i = 0; i < 30; i++)
+      await a.router.send({ id: `due-${i}`, recipientId: 'u-dj', urgency: 'routine', payload: i })
+    await clock.advance(3_600_000)
+    const results = (await Promise.all([a.router.releaseDue(), b.router.releaseDue()])).flat()
+    const ids = results.map((r) => r.id)
+    expect(new Set(ids).size).toBe(30)
+    expect(ids).toHaveLength(30)
+    // Busy past the deadline: in-app and push, each once per notification.
+    expect(delivered).toHaveLength(60)
+    expect(new Set(delivered.map((d) => d.split(':').slice(0, 2).join(':'))).size).toBe(60)
+  })
+})

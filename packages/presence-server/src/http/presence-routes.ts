@@ -1,0 +1,182 @@
+/**
+ * The route bodies behind `createPresenceHandlers`: each authenticates, validates, applies the
+ * privacy checker to everything it returns, and calls the store. Errors are thrown as
+ * PresenceServerError and turned into responses by the handler shell (create-handlers.ts).
+ */
+
+import { canUseHistory } from '../availability/pattern-source.js'
+import { type AvailabilityMember, summarizeTeamAvailability } from '../availability/team-summary.js'
+import { checkTimeZone } from '../availability/zoned-time.js'
+import { PresenceServerError } from '../errors.js'
+import { resolvePresence } from '../privacy/presence-view.js'
+import { redactPresence } from '../privacy/privacy-checker.js'
+import type { RateLimitResult } from '../rate-limit/rate-limiter.js'
+import {
+  heartbeatSchema,
+  idSchema,
+  lastSeenQuerySchema,
+  parseInput,
+  type SettingsUpdate,
+  settingsUpdateSchema,
+  statusUpdateSchema,
+} from '../validation/schemas.js'
+import { json, readJson } from './bodies.js'
+import { consume, type RouteContext, stored } from './route-context.js'
+
+function ownOnly(callerId: string, bodyUserId: string | undefined): void {
+  if (bodyUserId !== undefined && bodyUserId !== callerId)
+    throw new PresenceServerError('PRESENCE_FORBIDDEN', 'You can only change your own presence')
+}
+
+function rateLimitHeaders(result: RateLimitResult, now: number): HeadersInit {
+  return {
+    'ratelimit-limit': String(result.limit),
+    'ratelimit-remaining': String(result.remaining),
+    'ratelimit-reset': String(Math.max(0, Math.ceil((result.resetAt - now) / 1000))),
+  }
+}
+
+/** POST /presence/status — the caller's own status, custom status and activity. */
+export async function postStatus(ctx: RouteContext, request: Request): Promise<Response> {
+  const { userId } = await ctx.authenticate(request)
+  const body = parseInput(
+    statusUpdateSchema,
+    await readJson(request, ctx.maxBodyBytes),
+    'status update',
+  )
+  ownOnly(userId, body.userId)
+  const limit = await consume(ctx, ctx.statusLimiter, 'status', userId)
+  const now = ctx.clock.now()
+  const result = await stored(
+    ctx.store.recordStatus({
+      userId,
+      status: body.status,
+      at: now,
+      ...(body.customStatus === undefined ? {} : { customStatus: body.customStatus }),
+      ...(body.activity === undefined ? {} : { activity: body.activity }),
+    }),
+  )
+  ctx.metrics.statusUpdate(body.status)
+  if (result.transition) ctx.onStatusChange?.({ userId, status: body.status, at: now }, request)
+  return json(
+    {
+      presence: resolvePresence(userId, result.presence, now, ctx.leaseMs),
+      changed: result.transition !== undefined,
+    },
+    200,
+    rateLimitHeaders(limit, now),
+  )
+}
+
+/** POST /presence/heartbeat — keeps the caller's last seen fresh; its own, larger budget. */
+export async function postHeartbeat(ctx: RouteContext, request: Request): Promise<Response> {
+  const { userId } = await ctx.authenticate(request)
+  const body = parseInput(
+    heartbeatSchema,
+    await readJson(request, ctx.maxBodyBytes, {}),
+    'heartbeat',
+  )
+  ownOnly(userId, body.userId)
+  await consume(ctx, ctx.heartbeatLimiter, 'heartbeat', userId)
+  await stored(ctx.store.recordHeartbeat(userId, ctx.clock.now()))
+  return new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } })
+}
+
+/** GET /presence/settings — the caller's own privacy settings. */
+export async function getSettings(ctx: RouteContext, request: Request): Promise<Response> {
+  const { userId } = await ctx.authenticate(request)
+  return json({ settings: await stored(ctx.store.getSettings(userId)) })
+}
+
+/** PUT /presence/settings — changes any subset of the caller's settings. */
+export async function putSettings(ctx: RouteContext, request: Request): Promise<Response> {
+  const { userId } = await ctx.authenticate(request)
+  const patch = parseInput(
+    settingsUpdateSchema,
+    await readJson(request, ctx.maxBodyBytes),
+    'settings',
+  ) as SettingsUpdate
+  const settings = await stored(ctx.store.updateSettings(userId, patch, ctx.clock.now()))
+  return json({ settings })
+}
+
+/** The user ids of `?userIds=a,b&userIds=c`, de-duplicated in order. */
+export function userIdsOf(url: URL): string[] {
+  const ids = url.searchParams
+    .getAll('userIds')
+    .flatMap((value) => value.split(','))
+    .map((id) => id.trim())
+    .filter((id) => id !== '')
+  return [...new Set(ids)]
+}
+
+/** GET /presence/last-seen?userIds= — privacy-filtered, redacted presence of up to maxUserIds users. */
+export async function getLastSeen(ctx: RouteContext, request: Request): Promise<Response> {
+  const { userId: viewer } = await ctx.authenticate(request)
+  const ids = parseInput(
+    lastSeenQuerySchema(ctx.maxUserIds),
+    userIdsOf(new URL(request.url)),
+    'userIds',
+  )
+  const targets = await stored(ctx.store.presenceFor(viewer, ids))
+  const now = ctx.clock.now()
+  const users = targets.map((t) =>
+    redactPresence(viewer, resolvePresence(t.userId, t.presence, now, ctx.leaseMs), t),
+  )
+  return json({ users })
+}
+
+/**
+ * GET /presence/teams/:teamId/availability[?timeZone=Europe/London] — members only; each member
+ * privacy-filtered; busy-until and usually-back-by (from history, only where the viewer may see
+ * the member's last seen) and the sentence, in the team's or the requested time zone.
+ */
+export async function getTeamAvailability(
+  ctx: RouteContext,
+  request: Request,
+  rawTeamId: string,
+): Promise<Response> {
+  const { userId: viewer } = await ctx.authenticate(request)
+  const teamId = parseInput(idSchema, rawTeamId, 'team id')
+  const requestedZone = new URL(request.url).searchParams.get('timeZone')
+  const timeZone = checkTimeZone(requestedZone ?? ctx.availability.timeZone ?? 'UTC')
+  const members = await stored(ctx.store.teamMembers(teamId))
+  // Non-members get the same answer whether or not the team exists.
+  if (!members.some((m) => m.userId === viewer))
+    throw new PresenceServerError('PRESENCE_FORBIDDEN', 'Not a member of this team')
+  const targets = await stored(
+    ctx.store.presenceFor(
+      viewer,
+      members.map((m) => m.userId),
+    ),
+  )
+  const now = ctx.clock.now()
+  const input = await Promise.all(
+    targets.map(async (t, i): Promise<AvailabilityMember> => {
+      const role = members[i]?.role
+      const presence = redactPresence(
+        viewer,
+        resolvePresence(t.userId, t.presence, now, ctx.leaseMs),
+        t,
+      )
+      // History only for who is away from the app, and only where the viewer may see it.
+      const pattern =
+        ctx.patterns && presence.status !== 'online' && canUseHistory(viewer, t)
+          ? await stored(
+              ctx.patterns(
+                t.userId,
+                (await ctx.availability.memberTimeZone?.(t.userId)) ?? timeZone,
+              ),
+            )
+          : undefined
+      return {
+        presence,
+        ...(role === undefined ? {} : { role }),
+        ...(pattern === undefined ? {} : { pattern }),
+      }
+    }),
+  )
+  return json(
+    summarizeTeamAvailability({ teamId, now, members: input, noun: ctx.teamNoun, timeZone }),
+  )
+}

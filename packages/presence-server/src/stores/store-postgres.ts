@@ -1,0 +1,149 @@
+/**
+ * Postgres through `pg` (a pooled driver): the PresenceStore and the rate-limit store over one
+ * pool, after applying the migrations into the chosen schema. Node-only (`/postgres` entry).
+ */
+import pg from 'pg'
+import { createSqlRateLimitStore } from '../rate-limit/rate-limit-sql.js'
+import type { RateLimitStore } from '../rate-limit/rate-limiter.js'
+import {
+  type MigrateOptions,
+  type MigrateResult,
+  migrate,
+  type SqlClient,
+  type TransactionRunner,
+} from '../sql/migration-runner.js'
+import type { PresenceStore } from './presence-store.js'
+import { createSqlStore } from './store-sql.js'
+
+/** Connection and statement timeout of a pool the store makes: the request deadline's default. */
+export const DEFAULT_PG_TIMEOUT_MS = 2_000
+
+/** What the stores use of a pg Pool. */
+export type PgPool = Pick<pg.Pool, 'query' | 'connect' | 'end'>
+
+export interface PostgresOptions {
+  /** An existing pool; or give `connectionString` (and `max`) to make one the store owns. */
+  readonly pool?: PgPool
+  readonly connectionString?: string
+  /** Pool size when the store makes the pool. Default 10. */
+  readonly max?: number
+  /**
+   * When the store makes the pool: a connection not made within this fails. Default 2,000 ms.
+   * With your own pool, set `connectionTimeoutMillis` on it (pg waits forever by default).
+   */
+  readonly connectionTimeoutMs?: number
+  /**
+   * When the store makes the pool: Postgres cancels a statement running longer
+   * (`statement_timeout`), and the driver gives up on a query not answered within it plus 1 s
+   * (`query_timeout`, for a silent network). Default 2,000 ms. With your own pool, set
+   * `statement_timeout` and `query_timeout` on it.
+   */
+  readonly statementTimeoutMs?: number
+  /** Schema of the tables. Default `public`. */
+  readonly schema?: string
+  /** Apply the migrations first (idempotent). Default true. */
+  readonly migrate?: boolean
+}
+
+/** A pg pool as the runner and stores want it. */
+export function pgClient(pool: PgPool): SqlClient {
+  return {
+    async query<Row>(sql: string, params?: readonly unknown[]) {
+      const result = await pool.query(sql, params as unknown[] | undefined)
+      return { rows: result.rows as Row[] }
+    },
+    async exec(sql) {
+      await pool.query(sql)
+    },
+  }
+}
+
+/** Runs `fn` in a transaction on one pooled connection. */
+export function pgTransaction(pool: PgPool): TransactionRunner {
+  return async (fn) => {
+    const conn = await pool.connect()
+    const client: SqlClient = {
+      async query<Row>(sql: string, params?: readonly unknown[]) {
+        const result = await conn.query(sql, params as unknown[] | undefined)
+        return { rows: result.rows as Row[] }
+      },
+      async exec(sql) {
+        await conn.query(sql)
+      },
+    }
+    try {
+      await conn.query('begin')
+      const result = await fn(client)
+      await conn.query('commit')
+      return result
+    } catch (error) {
+      await conn.query('rollback').catch(() => {})
+      throw error
+    } finally {
+      conn.release()
+    }
+  }
+}
+
+/** Applies the shipped migrations to `schema` (created if missing). Idempotent. */
+export function migratePostgres(
+  pool: PgPool,
+  schema = 'public',
+  options: Pick<MigrateOptions, 'extraMigrations'> = {},
+): Promise<MigrateResult> {
+  return migrate(pgTransaction(pool), { schema, ...options })
+}
+
+function poolOf(options: PostgresOptions): { pool: PgPool; owned: boolean } {
+  if (options.pool) return { pool: options.pool, owned: false }
+  if (!options.connectionString)
+    throw new TypeError('createPostgresStore needs a pool or a connectionString')
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_PG_TIMEOUT_MS,
+    statement_timeout: options.statementTimeoutMs ?? DEFAULT_PG_TIMEOUT_MS,
+    query_timeout: (options.statementTimeoutMs ?? DEFAULT_PG_TIMEOUT_MS) + 1_000,
+  })
+  // When Postgres closes an idle connection (a restart, a failover, pg_terminate_backend) the
+  // pool reports it as an 'error' event, and Node ends the process on an 'error' no one hears.
+  // The pool has already dropped that connection and the next query opens a new one; a request
+  // that meets the outage gets its 503 from the query itself, so there is nothing more to do.
+  pool.on('error', () => {})
+  return { pool, owned: true }
+}
+
+/** The PresenceStore on Postgres. `close()` ends the pool only when the store made it. */
+export async function createPostgresStore(options: PostgresOptions): Promise<PresenceStore> {
+  const { pool, owned } = poolOf(options)
+  const schema = options.schema ?? 'public'
+  if (options.migrate !== false) await migratePostgres(pool, schema)
+  return createSqlStore({
+    client: pgClient(pool),
+    schema,
+    onClose: async () => {
+      if (owned) await pool.end()
+    },
+  })
+}
+
+export interface PostgresRateLimitOptions extends PostgresOptions {
+  readonly keyPrefix?: string
+}
+
+/** The rate-limit store on Postgres (table `presence_rate_limits`). */
+export async function createPostgresRateLimitStore(
+  options: PostgresRateLimitOptions,
+): Promise<RateLimitStore> {
+  const { pool, owned } = poolOf(options)
+  const schema = options.schema ?? 'public'
+  if (options.migrate !== false) await migratePostgres(pool, schema)
+  return createSqlRateLimitStore({
+    client: pgClient(pool),
+    schema,
+    ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
+    onClose: async () => {
+      if (owned) await pool.end()
+    },
+  })
+}
