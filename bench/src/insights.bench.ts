@@ -14,6 +14,7 @@ import {
   wallTimeToEpoch,
   zonedParts,
 } from '@wedsync/presence-server'
+import { createPrng } from '@wedsync/presence-testing'
 import { clock, formatNs, formatRatio, measureRuns, printTable, writeResults } from './harness.js'
 
 export const title = 'insights: 50-person team, 90 days of history, patterns + meeting times'
@@ -26,18 +27,6 @@ const HOUR = 3_600_000
 const DAY = 24 * HOUR
 const TO = Date.UTC(2026, 5, 15) // Monday 15 June 2026
 const FROM = TO - DAYS * DAY
-
-/** mulberry32: the same team every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface Person {
   readonly userId: string
@@ -137,7 +126,7 @@ function naivePattern(p: Person): number[] {
 }
 
 export async function run(): Promise<void> {
-  const random = seeded(2026)
+  const random = createPrng(2026)
   const team = Array.from({ length: PEOPLE }, (_, i) => person(i, random))
   const transitions = team.reduce((n, p) => n + p.events.length, 0)
   console.log(

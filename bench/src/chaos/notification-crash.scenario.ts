@@ -16,6 +16,7 @@ import { forkModule, next, stopAll } from '../child-processes.js'
 import type { NotificationServerConfig } from './notification-server-process.js'
 import { type Check, equals, type Scenario, withinMs } from './scenario.js'
 import { accessToken } from './status-traffic.js'
+import { createChangeSignal, waitFor } from './wait-for.js'
 
 const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test'
 const SECRET = 'chaos-secret-chaos-secret-chaos-secret-42'
@@ -45,7 +46,7 @@ export const scenario: Scenario = {
     const schema = `presence_chaos_notify_${process.pid}`
     const attempts: Delivery[] = []
     const delivered: Delivery[] = []
-    const listeners = new Set<() => void>()
+    const deliveries = createChangeSignal()
     let first: ChildProcess | undefined
     let killedAt: number | undefined
 
@@ -67,7 +68,7 @@ export const scenario: Scenario = {
           delivered.push(delivery)
           res.writeHead(204).end()
         }
-        for (const listener of listeners) listener()
+        deliveries.changed()
       })
     })
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
@@ -75,20 +76,7 @@ export const scenario: Scenario = {
 
     const deliveredIds = () => new Set(delivered.map((d) => d.id))
     const until = (what: string, check: () => boolean) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          listeners.delete(attempt)
-          reject(new Error(`gave up after ${WAIT_FAIL_MS} ms waiting for ${what}`))
-        }, WAIT_FAIL_MS)
-        const attempt = () => {
-          if (!check()) return
-          clearTimeout(timer)
-          listeners.delete(attempt)
-          resolve()
-        }
-        listeners.add(attempt)
-        attempt()
-      })
+      waitFor(what, check, deliveries, WAIT_FAIL_MS)
 
     const start = async (instanceId: string) => {
       const config: NotificationServerConfig = {

@@ -11,12 +11,14 @@ import {
   type PresenceClient,
   type PresenceRoom,
   type PresenceTrust,
+  type Status,
 } from '@wedsync/presence-core'
 import { createPresenceSupabaseClient, createSupabaseTransport } from '@wedsync/presence-supabase'
 import { DEV_ANON_KEY, type RealtimeStats } from '@wedsync/presence-testing/server'
 import WebSocket from 'ws'
 import { forkModule, next } from '../child-processes.js'
 import type { PresenceProcessConfig } from './presence-process.js'
+import { waitFor } from './wait-for.js'
 
 export interface PresenceProcess {
   readonly child: ChildProcess
@@ -112,21 +114,12 @@ export function observe(
     client,
     room,
     until: (what, check, failMs = 60_000) =>
-      new Promise((resolve, reject) => {
-        const started = performance.now()
-        const timer = setTimeout(() => {
-          off()
-          reject(new Error(`gave up after ${failMs} ms waiting for ${what}`))
-        }, failMs)
-        const attempt = () => {
-          if (!check(room)) return
-          clearTimeout(timer)
-          off()
-          resolve(performance.now() - started)
-        }
-        const off = room.subscribe(attempt)
-        attempt()
-      }),
+      waitFor(
+        what,
+        () => check(room),
+        { subscribe: (onChange) => room.subscribe(onChange) },
+        failMs,
+      ),
     close() {
       client.destroy()
       supabase.realtime.disconnect()
@@ -173,4 +166,22 @@ export async function pollUntil<T>(
       throw new Error(`gave up after ${failMs} ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, everyMs))
   }
+}
+
+/**
+ * True when `userId` is shown with `status` and exactly one session, `sessionId`: back after a
+ * fault, with no duplicate and no stale session left beside the live one.
+ */
+export function shownOnceAs(
+  room: PresenceRoom,
+  userId: string,
+  sessionId: string,
+  status: Status = 'online',
+): boolean {
+  const member = room.member(userId)
+  return (
+    member?.status === status &&
+    member.sessions.length === 1 &&
+    member.sessions[0]!.sessionId === sessionId
+  )
 }

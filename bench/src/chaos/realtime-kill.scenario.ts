@@ -6,7 +6,14 @@
  * one session (no duplicate), the one that died during the outage not shown online (no ghost), and
  * the server holding exactly the live sessions.
  */
-import { killAll, observe, pollUntil, spawnPresence, spawnRealtime } from './presence-processes.js'
+import {
+  killAll,
+  observe,
+  pollUntil,
+  shownOnceAs,
+  spawnPresence,
+  spawnRealtime,
+} from './presence-processes.js'
 import { type Check, equals, type Scenario, withinMs } from './scenario.js'
 
 const PEOPLE = 8
@@ -43,14 +50,7 @@ export const scenario: Scenario = {
         return held === live.length + 1 && held
       }, 'the server to hold every live session')
       await observer.until('each live client once, with its own session', (room) =>
-        live.every((p, i) => {
-          const member = room.member(p.userId)
-          return (
-            member?.status === 'online' &&
-            member.sessions.length === 1 &&
-            member.sessions[0]!.sessionId === sessions[i + 1]
-          )
-        }),
+        live.every((p, i) => shownOnceAs(room, p.userId, sessions[i + 1]!)),
       )
       const ghost = observer.room.member(dead!.userId)?.status ?? 'absent'
       return [

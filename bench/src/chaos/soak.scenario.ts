@@ -13,6 +13,7 @@
  * budget); the server holding exactly the live sessions; and no error reported to the observers.
  */
 
+import { createPrng } from '@wedsync/presence-testing'
 import {
   childHeapBytes,
   type HeapSample,
@@ -72,18 +73,6 @@ interface Seat {
   manual: Manual
 }
 
-/** mulberry32: the same churn every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MB`
 
 /** A heap's growth against the flat bound. */
@@ -134,7 +123,7 @@ export const scenario: Scenario = {
     }
     for (let i = 0; i < PEOPLE; i++)
       seats.push(spawn({ userId: `u-soak-${i}`, roomId: ROOMS[i % ROOMS.length]! }))
-    const random = seeded(SEED)
+    const random = createPrng(SEED)
     const done = { status: 0, room: 0, kill: 0 }
 
     /** One churn action on a random client that takes messages. */

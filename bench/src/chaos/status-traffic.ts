@@ -7,6 +7,7 @@
  * hang), never awaited forever. `until` waits on these answers, not on a clock.
  */
 import { createHmac } from 'node:crypto'
+import { createChangeSignal, waitFor } from './wait-for.js'
 
 /** An answer slower than this is a hang: the request is given up and recorded as status 0. */
 export const HANG_MS = 30_000
@@ -68,10 +69,8 @@ export function startTraffic(
   { writers = 4, prefix = 'u' }: { writers?: number; prefix?: string } = {},
 ): Traffic {
   const answers: Answer[] = []
-  const listeners = new Set<() => void>()
-  const heard = () => {
-    for (const listener of listeners) listener()
-  }
+  const answered = createChangeSignal()
+  const heard = () => answered.changed()
   let running = true
   let sequence = 0
 
@@ -130,21 +129,9 @@ export function startTraffic(
   return {
     url,
     answers,
-    until: (what, check, failMs = 60_000) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          listeners.delete(attempt)
-          reject(new Error(`gave up after ${failMs} ms waiting for ${what}`))
-        }, failMs)
-        const attempt = () => {
-          if (!check()) return
-          clearTimeout(timer)
-          listeners.delete(attempt)
-          resolve()
-        }
-        listeners.add(attempt)
-        attempt()
-      }),
+    until: async (what, check, failMs = 60_000) => {
+      await waitFor(what, check, answered, failMs)
+    },
     async stop() {
       running = false
       await Promise.all(loops)

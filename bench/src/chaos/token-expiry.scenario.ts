@@ -14,7 +14,7 @@
  * the server holds exactly the live sessions. A wait that never ends is measured as ∞.
  */
 import { startRealtimeServer } from '@wedsync/presence-testing/server'
-import { observe, pollUntil } from './presence-processes.js'
+import { observe, pollUntil, shownOnceAs } from './presence-processes.js'
 import { type Check, equals, type Scenario, withinMs } from './scenario.js'
 import { createAuthServer, spawnTokenClient, type Told } from './token-clients.js'
 
@@ -89,14 +89,9 @@ export const scenario: Scenario = {
         .until(
           'each client online (one busy) with its own one session',
           (room) =>
-            people.every((p, i) => {
-              const member = room.member(p.userId)
-              return (
-                member?.status === (i === 0 ? 'busy' : 'online') &&
-                member.sessions.length === 1 &&
-                member.sessions[0]!.sessionId === sessions[i]
-              )
-            }),
+            people.every((p, i) =>
+              shownOnceAs(room, p.userId, sessions[i]!, i === 0 ? 'busy' : 'online'),
+            ),
           FAIL_MS,
         )
         .then(() => performance.now() - freshAt)

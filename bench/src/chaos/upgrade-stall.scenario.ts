@@ -14,7 +14,7 @@
  */
 import { createFaultProxy } from '@wedsync/presence-testing/fault-proxy'
 import { startRealtimeServer } from '@wedsync/presence-testing/server'
-import { killAll, observe, pollUntil, spawnPresence } from './presence-processes.js'
+import { killAll, observe, pollUntil, shownOnceAs, spawnPresence } from './presence-processes.js'
 import { type Check, equals, type Scenario, withinMs } from './scenario.js'
 
 const PEOPLE = 4
@@ -75,15 +75,7 @@ export const scenario: Scenario = {
       const backMs = await observer
         .until(
           'every client back online with its own one session',
-          (room) =>
-            people.every((p, i) => {
-              const member = room.member(p.userId)
-              return (
-                member?.status === 'online' &&
-                member.sessions.length === 1 &&
-                member.sessions[0]!.sessionId === sessions[i]
-              )
-            }),
+          (room) => people.every((p, i) => shownOnceAs(room, p.userId, sessions[i]!)),
           FAIL_MS,
         )
         .catch(never('not all back'))

@@ -1,16 +1,6 @@
+import { createPrng } from '@wedsync/presence-testing'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_BACKOFF_POLICY, fullJitterDelay, fullJitterReconnect } from './backoff.js'
-
-/** A seeded generator (mulberry32) so the distribution test is deterministic. */
-function seeded(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 describe('fullJitterDelay', () => {
   it('spans [0, base·2^(tries-1)] below the cap', () => {
@@ -31,7 +21,7 @@ describe('fullJitterDelay', () => {
   })
 
   it('spreads evenly: no 250 ms bucket of the first 10 s holds much more than its share', () => {
-    const random = seeded(42)
+    const random = createPrng(42)
     const buckets = new Array<number>(40).fill(0)
     const n = 20_000
     for (let i = 0; i < n; i++) {

@@ -31,6 +31,7 @@ export {
   type MemoryHubOptions,
   type MemoryTransport,
 } from './memory-hub.js'
+export { createPrng } from './prng.js'
 export {
   type ProbeEntry,
   probeRoom,

@@ -21,6 +21,7 @@ export const VERIFICATION_FAILURES = {
   'stale-seq': 'is not newer than a publish of its session already heard',
   'too-old': 'was signed longer ago than a message may travel',
   replayed: 'was heard before (the same signed message)',
+  'backlog-full': 'arrived while too many messages were already waiting to be checked',
 } as const
 
 export type VerificationFailure = keyof typeof VERIFICATION_FAILURES

@@ -15,6 +15,7 @@ import type { PresenceEvent, TransportStatus } from '../ports.js'
 import { createSessionTrust } from './session-trust.js'
 import type { SignatureSuite } from './signature-suite.js'
 import { createWebCryptoSuite } from './signature-suite-webcrypto.js'
+import { MAX_WAITING_MESSAGES } from './verifying-transport.js'
 
 const ROOM = 'wedding:123'
 const NOW = Date.UTC(2026, 5, 12, 9, 0)
@@ -296,3 +297,62 @@ function pathsOf(value: unknown, path: (string | number)[] = []): (string | numb
     : Object.entries(value)
   return entries.flatMap(([k, v]) => pathsOf(v, [...path, k]))
 }
+
+describe('a flood while the first clock estimate is awaited', () => {
+  it(`keeps at most ${MAX_WAITING_MESSAGES} messages waiting; the rest are dropped and reported`, async () => {
+    const clock = createFakeClock(NOW)
+    const issuer = await createTestIssuer(clock)
+    const inner = scriptedTransport()
+    const errors: PresenceError[] = []
+    const source = issuer.source()
+    // The observer's credential source does not answer yet: it cannot judge any time.
+    let answer: () => void = () => {}
+    const answered = new Promise<void>((resolve) => (answer = resolve))
+    const observer = createSessionTrust({
+      credentials: async (request) => {
+        await answered
+        return source(request)
+      },
+      keys: { jwks: issuer.jwks },
+    })
+      .wrap(inner, {
+        userId: 'u-venue',
+        sessionId: 's-venue',
+        clock,
+        scheduler: clock,
+        report: (e) => errors.push(e),
+      })
+      .openRoom(ROOM, { key: 'u-venue' })
+    const heard: unknown[] = []
+    observer.onMessage('flood', (payload) => heard.push(payload))
+    const script = inner.rooms[0]!
+    const mallory = createSessionTrust({ credentials: source, keys: { jwks: issuer.jwks } })
+      .wrap(inner, {
+        userId: 'u-mallory',
+        sessionId: 's-mallory',
+        clock,
+        scheduler: clock,
+        report: () => {},
+      })
+      .openRoom(ROOM, { key: 'u-mallory' })
+    await mallory.send('flood', { n: 1 })
+    const signed = inner.rooms.at(-1)!.sent.at(-1)!.payload
+
+    const reasons = () => errors.map((e) => (e.details as { reason: string }).reason)
+    for (let i = 0; i < MAX_WAITING_MESSAGES + 5; i++) script.message('flood', signed)
+    // Dropped as they arrive, before anything could be checked.
+    expect(reasons()).toEqual(Array(5).fill('backlog-full'))
+    expect(heard).toEqual([])
+
+    answer()
+    const turn = () => new Promise((resolve) => setImmediate(resolve))
+    for (let i = 0; i < 100_000 && errors.length < MAX_WAITING_MESSAGES + 4; i++) await turn()
+    // The ones that waited are judged: the first passes, its copies are replays.
+    expect(heard).toEqual([{ n: 1 }])
+    expect(reasons().filter((r) => r === 'replayed')).toHaveLength(MAX_WAITING_MESSAGES - 1)
+    // And the room takes messages again.
+    script.message('flood', signed)
+    for (let i = 0; i < 100_000 && errors.length < MAX_WAITING_MESSAGES + 5; i++) await turn()
+    expect(reasons().at(-1)).toBe('replayed')
+  })
+})

@@ -68,6 +68,14 @@ interface Verified {
 const DEFAULT_WINDOW_MS = 30_000
 /** Signatures kept with what they were checked over: own echoes and re-syncs verify for free. */
 const KEPT_SIGNATURES = 1_024
+/**
+ * Messages heard but not yet checked. They wait for the issuer clock's first estimate (up to the
+ * credential source's answer) and for crypto; past this many, new ones are dropped and reported,
+ * so a member flooding the room while this session waits cannot grow its memory without bound.
+ * Presence events are not capped: Realtime limits presence calls per client, and a dropped join
+ * would leave the room wrong until the next sync.
+ */
+export const MAX_WAITING_MESSAGES = 1_000
 
 export function createVerifyingTransport(
   inner: PresenceTransport,
@@ -103,6 +111,8 @@ class VerifyingRoom implements TransportRoom {
   private pruneNewestAt = 256
   /** Messages passed on, by signature, until they would be too old anyway. */
   private readonly heard = new Map<string, number>()
+  /** Messages heard whose check has not finished (see MAX_WAITING_MESSAGES). */
+  private waitingMessages = 0
   /** Signatures checked, with the text they were checked over. */
   private readonly signatures = new Map<
     string,
@@ -334,8 +344,14 @@ class VerifyingRoom implements TransportRoom {
     )
       return
     const subject: Subject = { kind: 'message', event }
+    if (this.waitingMessages >= MAX_WAITING_MESSAGES) {
+      this.drop(`a "${event.slice(0, 64)}" message`, 'backlog-full', { event })
+      return
+    }
+    this.waitingMessages++
+    const checking = this.verify(subject, payload).finally(() => this.waitingMessages--)
     this.inOrder(
-      this.verify(subject, payload).then((checked) => () => {
+      checking.then((checked) => () => {
         const now = this.options.clock.now()
         const { skewMs, maxMessageAgeMs } = this.options
         const result = checked.ok

@@ -29,7 +29,13 @@ describe('a pool the store made', () => {
     const application = `presence-pool-errors-${process.pid}`
     const url = new URL(DATABASE_URL)
     url.searchParams.set('application_name', application)
-    const store = await createPostgresStore({ connectionString: url.href, schema, max: 2 })
+    const told: Error[] = []
+    const store = await createPostgresStore({
+      connectionString: url.href,
+      schema,
+      max: 2,
+      onPoolError: (error) => told.push(error),
+    })
     try {
       await store.ping()
       expect(await backendsOf(application)).toBeGreaterThan(0)
@@ -41,6 +47,11 @@ describe('a pool the store made', () => {
       await vi.waitFor(async () => expect(await backendsOf(application)).toBe(0), {
         timeout: 10_000,
       })
+      // Each closed connection was told to onPoolError, with Postgres's code for it.
+      await vi.waitFor(
+        () => expect(told.map((error) => (error as { code?: string }).code)).toContain('57P01'),
+        { timeout: 10_000 },
+      )
       await expect(store.ping()).resolves.toBeUndefined()
       const result = await store.recordStatus({ userId: 'u-after', status: 'busy', at: Date.now() })
       expect(result.presence.status).toBe('busy')

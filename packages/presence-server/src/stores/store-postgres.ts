@@ -43,6 +43,12 @@ export interface PostgresOptions {
   readonly schema?: string
   /** Apply the migrations first (idempotent). Default true. */
   readonly migrate?: boolean
+  /**
+   * When the store makes the pool: told when Postgres closes one of its idle connections (a
+   * restart, a failover, `pg_terminate_backend`), for your logs. The pool has already dropped the
+   * connection and recovers by itself. Default: not reported.
+   */
+  readonly onPoolError?: (error: Error) => void
 }
 
 /** A pg pool as the runner and stores want it. */
@@ -108,8 +114,8 @@ function poolOf(options: PostgresOptions): { pool: PgPool; owned: boolean } {
   // When Postgres closes an idle connection (a restart, a failover, pg_terminate_backend) the
   // pool reports it as an 'error' event, and Node ends the process on an 'error' no one hears.
   // The pool has already dropped that connection and the next query opens a new one; a request
-  // that meets the outage gets its 503 from the query itself, so there is nothing more to do.
-  pool.on('error', () => {})
+  // that meets the outage gets its 503 from the query itself, so there is nothing to do but tell.
+  pool.on('error', (error) => options.onPoolError?.(error))
   return { pool, owned: true }
 }
 
