@@ -206,7 +206,13 @@ export function createCredentialIssuer(options: CredentialIssuerOptions): Creden
   /** The signing key, imported once; on first use it proves its private and public halves match. */
   function importSigningKey(): Promise<KeyLike | Uint8Array> {
     signingKey ??= (async () => {
-      const privateKey = await importJWK(signer.privateJwk, ALG)
+      // Node 24's WebCrypto checks the halves at import; older runtimes only fail the probe below.
+      const privateKey = await importJWK(signer.privateJwk, ALG).catch((error: unknown) => {
+        throw new TypeError(
+          `signing key (kid ${JSON.stringify(signer.kid)}) was refused (${(error as Error).message}): ` +
+            'its "d" does not match its "x" and "y", or it is malformed',
+        )
+      })
       const probe = await new CompactSign(new TextEncoder().encode('probe'))
         .setProtectedHeader({ alg: ALG })
         .sign(privateKey as KeyLike)
