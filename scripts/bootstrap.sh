@@ -8,6 +8,7 @@ if ! command -v pnpm >/dev/null 2>&1 || ! pnpm -v 2>/dev/null | grep -q '^10\.';
   npm i -g pnpm@10 >/dev/null
 fi
 if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
-  echo "› installing dependencies (frozen lockfile)"
-  pnpm install --frozen-lockfile
+  echo "› installing dependencies (frozen lockfile)…"
+  # Warnings and errors only: the progress and the list of what was added say nothing new here.
+  pnpm install --frozen-lockfile --loglevel=warn
 fi

@@ -9,11 +9,9 @@
 import {
   type AvailabilityPattern,
   availabilityPattern,
-  type StatusEvent,
   suggestMeetingTimes,
-  wallTimeToEpoch,
-  zonedParts,
-} from '@wedsync/presence-server'
+} from '@wedsync/presence-coordination'
+import { type StatusEvent, wallTimeToEpoch, zonedParts } from '@wedsync/presence-server'
 import { createPrng } from '@wedsync/presence-testing'
 import { clock, formatNs, formatRatio, measureRuns, printTable, writeResults } from './harness.js'
 

@@ -1,4 +1,10 @@
+/**
+ * Builds every entry as ESM and CommonJS, except the ESM-only ones: the contract suite imports
+ * vitest, which cannot be require()d, so a CommonJS build of it could only ever throw.
+ */
 import { defineConfig } from 'tsup'
+
+const ESM_ONLY = ['contract']
 
 export default defineConfig({
   entry: {
@@ -8,6 +14,12 @@ export default defineConfig({
     contract: 'src/contract.ts',
   },
   format: ['esm', 'cjs'],
+  esbuildOptions(options, { format }) {
+    if (format !== 'cjs' || !options.entryPoints || Array.isArray(options.entryPoints)) return
+    const entries = { ...options.entryPoints }
+    for (const name of ESM_ONLY) delete entries[name]
+    options.entryPoints = entries
+  },
   dts: true,
   clean: true,
   sourcemap: true,

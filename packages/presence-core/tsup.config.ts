@@ -1,7 +1,13 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/browser.ts', 'src/trust.ts', 'src/trust-node.ts'],
+  entry: [
+    'src/index.ts',
+    'src/browser.ts',
+    'src/react-native.ts',
+    'src/trust.ts',
+    'src/trust-node.ts',
+  ],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

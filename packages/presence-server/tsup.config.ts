@@ -1,4 +1,10 @@
+/**
+ * Builds every entry as ESM and CommonJS, except the ESM-only ones: the contract suites import
+ * vitest, which cannot be require()d, so a CommonJS build of them could only ever throw.
+ */
 import { defineConfig } from 'tsup'
+
+const ESM_ONLY = ['contract']
 
 export default defineConfig({
   entry: {
@@ -11,6 +17,12 @@ export default defineConfig({
     client: 'src/client.ts',
   },
   format: ['esm', 'cjs'],
+  esbuildOptions(options, { format }) {
+    if (format !== 'cjs' || !options.entryPoints || Array.isArray(options.entryPoints)) return
+    const entries = { ...options.entryPoints }
+    for (const name of ESM_ONLY) delete entries[name]
+    options.entryPoints = entries
+  },
   dts: true,
   clean: true,
   sourcemap: true,

@@ -1,4 +1,11 @@
+/**
+ * Builds every entry as ESM and CommonJS except the ESM-only ones: the contract suites import
+ * vitest, which cannot be require()d, so their CommonJS build could only throw; the bin is ESM,
+ * started by the committed launcher bin/presence-realtime.mjs.
+ */
 import { defineConfig } from 'tsup'
+
+const ESM_ONLY = ['contract', 'bin/presence-realtime']
 
 export default defineConfig({
   entry: {
@@ -10,6 +17,12 @@ export default defineConfig({
     'bin/presence-realtime': 'src/bin/presence-realtime.ts',
   },
   format: ['esm', 'cjs'],
+  esbuildOptions(options, { format }) {
+    if (format !== 'cjs' || !options.entryPoints || Array.isArray(options.entryPoints)) return
+    const entries = { ...options.entryPoints }
+    for (const name of ESM_ONLY) delete entries[name]
+    options.entryPoints = entries
+  },
   dts: true,
   clean: true,
   sourcemap: true,

@@ -30,4 +30,28 @@ describe('coordination examples', () => {
       'next visit: Venue visit at Riverside Hall',
     ])
   })
+
+  it('team-availability.mjs', async () => {
+    const { main } = await import('../examples/team-availability.mjs')
+    expect(await main()).toEqual([
+      '3 of 5 suppliers are online; the caterer is busy until 15:30; the florist is usually back by 13:30',
+      'available: u-dj, u-photo, u-venue',
+      'busy: u-caterer until 15:30',
+      'usually back: u-florist by 13:30',
+    ])
+  })
+
+  it('insights.mjs', async () => {
+    const { main } = await import('../examples/insights.mjs')
+    const lines = await main()
+    expect(lines.slice(0, 2)).toEqual([
+      'u-dj: No recorded presence history in this period.',
+      'u-photo on Tuesdays, 12:00–15:00: 0, 1, 1',
+    ])
+    expect(lines.slice(2)).toEqual([
+      'meet 2026-06-15 13:00 London: 4 likely (u-venue, u-planner, u-photo, u-florist)',
+      'meet 2026-06-16 13:00 London: 4 likely (u-venue, u-planner, u-photo, u-florist)',
+      'meet 2026-06-17 13:00 London: 4 likely (u-venue, u-planner, u-photo, u-florist)',
+    ])
+  })
 })

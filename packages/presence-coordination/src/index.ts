@@ -1,10 +1,36 @@
 /**
  * @wedsync/presence-coordination — coordination features over presence-server: presence-aware
  * notification routing (the router, its pure rules, held-notification stores, the
- * `POST /presence/notifications` extension) and the urgent broadcast. Reaches the server only
+ * `POST /presence/notifications` extension), the urgent broadcast, and insights (availability
+ * patterns from recorded history, `historyPatterns` for team availability's "usually back by",
+ * meeting-time suggestions). Reaches the server only
  * through its public seams (extensions, the status-transition hook, extra migrations). Calendar
  * busy is the `/calendar` entry; browser code the `/browser` entry.
  */
+export {
+  createPatternSource,
+  type HistoryPatternsOptions,
+  historyPatterns,
+  type PatternSource,
+} from './insights/history-patterns.js'
+export {
+  type AvailabilityPattern,
+  availabilityAt,
+  availabilityPattern,
+  DEFAULT_AVAILABLE,
+  forEachLocalHour,
+  localCell,
+  type PatternOptions,
+  type UsuallyBackOptions,
+  usuallyBackAt,
+} from './insights/insights.js'
+export {
+  type BusyWindow,
+  type MeetingMember,
+  type MeetingSlot,
+  type SuggestMeetingOptions,
+  suggestMeetingTimes,
+} from './insights/meeting-times.js'
 export { COORDINATION_MIGRATIONS } from './migrations.js'
 export {
   DEFAULT_EMERGENCY_LIMIT,

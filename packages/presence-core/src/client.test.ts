@@ -1,4 +1,6 @@
+import { createFakeActivity, createFakeClock } from '@wedsync/presence-testing'
 import { describe, expect, it } from 'vitest'
+import { scriptedTransport } from '../test/scripted-transport.js'
 import { createWorld, MINUTE, ROOM } from '../test/test-world.js'
 import { createPresenceClient } from './client.js'
 import { PresenceError } from './errors.js'
@@ -509,5 +511,36 @@ describe('bad input', () => {
       expect.objectContaining({ code: 'PRESENCE_CLIENT_DESTROYED' }),
     )
     s.activity.input()
+  })
+})
+
+describe('a send due at the instant the published view changes', () => {
+  it('a heartbeat due when the status turns idle sends the idle status, in one call', async () => {
+    const clock = createFakeClock()
+    const transport = scriptedTransport()
+    const activity = createFakeActivity()
+    const client = createPresenceClient({
+      transport,
+      userId: 'u',
+      sessionId: 's',
+      clock,
+      activity,
+      heartbeat: { intervalMs: 45_000 },
+    })
+    client.enter(ROOM)
+    const room = transport.rooms[0]!
+    room.status('joined')
+    await clock.flush()
+    expect(room.tracked).toHaveLength(1)
+    // Idle is due at 15 s + 5 min = 315 s, the 7th heartbeat. The heartbeat's timer was set at
+    // 270 s, the client's at 300 s (it fired early and set itself again): the heartbeat runs first.
+    await clock.advance(15_000)
+    activity.input()
+    await clock.advance(5 * MINUTE - 1)
+    expect(room.tracked.at(-1)).toMatchObject({ status: 'online' })
+    const before = room.tracked.length
+    await clock.advance(1)
+    expect(room.tracked.slice(before)).toEqual([expect.objectContaining({ status: 'idle' })])
+    client.destroy()
   })
 })

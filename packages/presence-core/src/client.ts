@@ -1,8 +1,9 @@
 /**
  * createPresenceClient: the one shell that owns time. It holds the local state machine, listens to
  * the activity source, schedules the next automatic change (idle, away, expiries) on the injected
- * scheduler, and keeps ref-counted rooms publishing the session's meta. A privacy change reaches
- * every room; a visibility change re-joins the private ones (see `setPrivacy`).
+ * scheduler, and keeps ref-counted rooms publishing the session's meta. Each change computes the
+ * automatic status once, and from it the published view (handed to every room), its own presence
+ * and the next timer; rooms hand back data (sessions to adopt from) and errors, nothing else.
  */
 import { EventEmitter } from 'eventemitter3'
 import { createDeadlineTimer } from './deadline-timer.js'
@@ -10,15 +11,11 @@ import { invalidArgument, PresenceError } from './errors.js'
 import { DEFAULT_HEARTBEAT_POLICY, type HeartbeatPolicy } from './heartbeat-policy.js'
 import {
   createLocalState,
-  isHidden,
   type LocalEvent,
   type LocalState,
-  nextLocalChangeAt,
   reduceLocal,
   selfPresence,
   settingsFromOtherSessions,
-  toSessionMeta,
-  visibleFingerprint,
 } from './local-state.js'
 import {
   calendarSchema,
@@ -35,9 +32,10 @@ import type {
   TrustMode,
 } from './ports.js'
 import { systemClock, systemScheduler } from './ports.js'
-import { createRoom, listen, type PresenceRoom, type RoomHandle, type RoomHost } from './room.js'
+import { type PublishedView, publishedView } from './published-view.js'
+import { createRoom, listen, type PresenceRoom, type RoomConfig, type RoomHandle } from './room.js'
 import type { RoomStateOptions } from './room-state.js'
-import { DEFAULT_STATUS_POLICY } from './status-policy.js'
+import { automaticStatus, DEFAULT_STATUS_POLICY } from './status-policy.js'
 import type {
   Activity,
   CalendarBusy,
@@ -186,22 +184,27 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
   /** When the local view next changes by time alone (idle, away, expiries). */
   const setLocalTimer = createDeadlineTimer(clock, scheduler, () => apply({ type: 'tick' }))
   let destroyed = false
+  const ids = { userId, sessionId }
+  // Set by refresh() below, before any room or listener can read them.
+  /** What every room publishes: recomputed on each change, never changed in place. */
+  let view!: PublishedView
+  /** Our own presence as of the last change, and what of it the `status` event compares. */
+  let self!: SelfPresence
+  let selfKey!: string
 
-  const me = (): SelfPresence => selfPresence(local, clock.now(), policy, host)
+  const me = (): SelfPresence => selfPresence(local, clock.now(), policy, ids)
 
   const assertAlive = () => {
     if (destroyed) throw new PresenceError('PRESENCE_CLIENT_DESTROYED')
   }
 
-  /** What rooms last heard about: compared after every event, including the passing of time. */
-  const publishedFingerprint = (now: number): string =>
-    isHidden(local)
-      ? 'hidden'
-      : visibleFingerprint(toSessionMeta(local, now, policy, { sessionId, seq: 0, leaseMs: 0 }))
-
-  const selfFingerprint = (): string => {
-    const { lastInputAt: _input, ...visible } = me()
-    return JSON.stringify(visible)
+  /** Recomputes the view and our own presence: the automatic status once, for both and the timer. */
+  function refresh(now: number): void {
+    const automatic = automaticStatus(local, now, policy)
+    view = publishedView(local, now, policy, automatic)
+    self = selfPresence(local, now, policy, ids, automatic)
+    const { lastInputAt: _input, ...visible } = self
+    selfKey = JSON.stringify(visible)
   }
 
   /** Signals from the activity source, other sessions and time: ignored once destroyed. */
@@ -211,28 +214,19 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     const next = reduceLocal(local, event, now)
     if (next === local && event.type !== 'tick') return
     local = next
-    const published = publishedFingerprint(now)
-    if (published !== publishedKey) {
-      publishedKey = published
-      for (const { handle } of rooms.values()) handle.requestPublish()
-    }
-    const self = selfFingerprint()
-    if (self !== selfKey) {
-      selfKey = self
-      emitter.emit('status', me())
-    }
-    scheduleLocalTimer()
+    const previousSelf = selfKey
+    refresh(now)
+    // Every room gets the new view (last input and timing included); each sends only what differs.
+    for (const { handle } of rooms.values()) handle.publish(view)
+    if (selfKey !== previousSelf) emitter.emit('status', self)
+    // Input moves the idle deadline later many times a minute: the timer set stays (deadline-timer).
+    setLocalTimer(view.until)
   }
 
   /** What the app asks for: an error once destroyed. */
   function set(event: LocalEvent): void {
     assertAlive()
     apply(event)
-  }
-
-  function scheduleLocalTimer(): void {
-    // Input moves the idle deadline later many times a minute: the timer set stays (deadline-timer).
-    setLocalTimer(nextLocalChangeAt(local, clock.now(), policy))
   }
 
   function release(roomId: string): void {
@@ -242,41 +236,28 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     entry.handle.dispose()
   }
 
-  const host: RoomHost = {
+  const report = (error: PresenceError) => {
+    emitter.emit('error', error)
+  }
+
+  const roomConfig: RoomConfig = {
     userId,
     sessionId,
     clock,
     scheduler,
     heartbeat,
     roomOptions: options.rooms ?? {},
-    metaFor: (ctx) => toSessionMeta(local, clock.now(), policy, ctx),
-    isHidden: () => isHidden(local),
-    visibility: () => local.privacy.visibility ?? 'everyone',
-    open: (roomId, isPrivate) =>
-      transport.openRoom(roomId, isPrivate ? { key: userId, private: true } : { key: userId }),
-    reportError: (error) => {
-      emitter.emit('error', error)
-    },
-    adoptFrom: (entries) =>
-      apply({ type: 'adopt', ...settingsFromOtherSessions(entries, sessionId) }),
-    release: release,
+    // Every room opens through the trust's wrapper: nothing unverified reaches the room state.
+    transport: trust
+      ? trust.wrap(options.transport, { userId, sessionId, clock, scheduler, report })
+      : options.transport,
+    report,
+    release,
   }
 
-  // Every room opens through the trust's wrapper: nothing unverified reaches the room state.
-  const transport: PresenceTransport = trust
-    ? trust.wrap(options.transport, {
-        userId,
-        sessionId,
-        clock,
-        scheduler,
-        report: host.reportError,
-      })
-    : options.transport
-
-  let selfKey = selfFingerprint()
-  let publishedKey = publishedFingerprint(clock.now())
+  refresh(clock.now())
   const unsubscribeActivity = source?.subscribe(apply)
-  scheduleLocalTimer()
+  setLocalTimer(view.until)
 
   return {
     userId,
@@ -288,12 +269,8 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     setCustomStatus: (custom) => set({ type: 'set-custom', custom: checkCustomStatus(custom) }),
     setActivity: (activity) =>
       set({ type: 'set-activity', activity: activity === null ? null : checkActivity(activity) }),
-    setPrivacy(privacy) {
-      const before = host.visibility()
-      set({ type: 'set-privacy', privacy: checkPrivacy(privacy) })
-      const visibilityChanged = host.visibility() !== before
-      for (const { handle } of rooms.values()) handle.privacyChanged(visibilityChanged)
-    },
+    // Each room sees a visibility change in the view it is handed, and re-joins if private.
+    setPrivacy: (privacy) => set({ type: 'set-privacy', privacy: checkPrivacy(privacy) }),
     setCalendarBusy: (calendar) =>
       set({
         type: 'set-calendar',
@@ -310,7 +287,11 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
         if (activity) existing.handle.room.setActivity(activity)
         return existing.handle.room
       }
-      const handle = createRoom(host, roomId, enterOptions.private === true, activity)
+      const handle = createRoom(roomConfig, roomId, enterOptions.private === true, view, activity)
+      // The room reports our other sessions as it sees them; a newer manual status among them is ours too.
+      handle.onAdoptable((entries) =>
+        apply({ type: 'adopt', ...settingsFromOtherSessions(entries, sessionId) }),
+      )
       rooms.set(roomId, { handle, refs: 1 })
       return handle.room
     },

@@ -11,9 +11,12 @@ const graph = (entry: string) => importGraph(entry, import.meta.url)
 const nodeBuiltins = (specifiers: string[]) => specifiers.filter((s) => s.startsWith('node:'))
 
 describe('entry boundaries', () => {
-  it.each(['./index.ts', './browser.ts', './trust.ts'])('%s reaches no Node built-in', (entry) => {
-    expect(nodeBuiltins(externalImports(graph(entry)))).toEqual([])
-  })
+  it.each(['./index.ts', './browser.ts', './trust.ts', './react-native.ts'])(
+    '%s reaches no Node built-in',
+    (entry) => {
+      expect(nodeBuiltins(externalImports(graph(entry)))).toEqual([])
+    },
+  )
 
   it('the main entry reaches none of the verification code', () => {
     const modules = [...graph('./index.ts').keys()]
@@ -29,5 +32,13 @@ describe('entry boundaries', () => {
 
   it('trust-node is where node:crypto comes in', () => {
     expect(nodeBuiltins(externalImports(graph('./trust-node.ts')))).toEqual(['node:crypto'])
+  })
+
+  it('the react-native entry imports nothing from outside, and none of the DOM or trust code', () => {
+    const reactNative = graph('./react-native.ts')
+    expect(externalImports(reactNative)).toEqual([])
+    const modules = [...reactNative.keys()]
+    expect(modules).toContain('./react-native/app-state-activity.ts')
+    expect(modules.filter((m) => m.startsWith('./trust') || m.startsWith('./browser'))).toEqual([])
   })
 })

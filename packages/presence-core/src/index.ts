@@ -52,7 +52,6 @@ export {
   nextLocalChangeAt,
   reduceLocal,
   selfPresence,
-  toSessionMeta,
 } from './local-state.js'
 export {
   isValidPresenceKey,
@@ -83,7 +82,9 @@ export {
   type TrustMode,
   type TrustSession,
 } from './ports.js'
-export type { BroadcastMeta, BroadcastOptions, PresenceRoom, RoomEvents } from './room.js'
+export { toSessionMeta } from './published-view.js'
+export type { PresenceRoom, RoomEvents } from './room.js'
+export type { BroadcastMeta, BroadcastOptions } from './room-broadcast.js'
 export {
   applyJoin,
   applyLeave,

@@ -2,15 +2,13 @@ import { describe, expect, it } from 'vitest'
 import type { SessionEntry } from './aggregation.js'
 import {
   createLocalState,
-  isHidden,
   nextLocalChangeAt,
   reduceLocal,
   selfPresence,
   settingsFromOtherSessions,
-  toSessionMeta,
-  visibleFingerprint,
 } from './local-state.js'
 import { type SessionMeta, MAX_CLOCK_SKEW_MS as SKEW, sessionMetaSchema } from './meta-schema.js'
+import { toSessionMeta } from './published-view.js'
 import { DEFAULT_STATUS_POLICY as POLICY } from './status-policy.js'
 
 const ids = { userId: 'u', sessionId: 's' }
@@ -155,51 +153,5 @@ describe('local state machine', () => {
     expect(nextLocalChangeAt(s, 0, POLICY)).toBe(2 * MIN)
     s = reduceLocal(s, { type: 'set-calendar', calendar: { text: 'c', until: MIN } }, 0)
     expect(nextLocalChangeAt(s, 0, POLICY)).toBe(MIN)
-  })
-})
-
-describe('the published meta', () => {
-  it('carries status, activeAgo and settings, and leaves out what privacy hides', () => {
-    let s = createLocalState(0, { activity: { action: 'viewing' }, profile: { name: 'P' } })
-    s = reduceLocal(s, { type: 'set-custom', custom: { text: 'venue', expiresAt: MIN } }, 0)
-    const meta = toSessionMeta(s, 1_000, POLICY, ctx)
-    expect(meta).toEqual({
-      v: 1,
-      session: 's',
-      status: 'online',
-      seq: 7,
-      lease: 30_000,
-      activeAgo: 1_000,
-      custom: { status: { text: 'venue', expiresAt: MIN }, at: 0 },
-      activity: { action: 'viewing' },
-      profile: { name: 'P' },
-    })
-    expect(toSessionMeta(s, 2 * MIN, POLICY, ctx)).not.toHaveProperty('custom')
-    expect(
-      toSessionMeta(s, 0, POLICY, { ...ctx, activity: { action: 'editing' } }).activity,
-    ).toEqual({ action: 'editing' })
-    const hiddenBits = reduceLocal(
-      s,
-      { type: 'set-privacy', privacy: { showActivity: false, showLastSeen: false } },
-      0,
-    )
-    const privateMeta = toSessionMeta(hiddenBits, 1_000, POLICY, ctx)
-    expect(privateMeta).not.toHaveProperty('activity')
-    expect(privateMeta).not.toHaveProperty('activeAgo')
-    expect(
-      isHidden(reduceLocal(s, { type: 'set-privacy', privacy: { visibility: 'nobody' } }, 0)),
-    ).toBe(true)
-    expect(isHidden(s)).toBe(false)
-  })
-
-  it('fingerprints only what people can see', () => {
-    const s = createLocalState(0)
-    const a = toSessionMeta(s, 1_000, POLICY, ctx)
-    const b = toSessionMeta(s, 2_000, POLICY, { ...ctx, seq: 8, leaseMs: 60_000 })
-    expect(visibleFingerprint(a)).toBe(visibleFingerprint(b))
-    expect(visibleFingerprint(a)).not.toBe(
-      visibleFingerprint(toSessionMeta(s, 6 * MIN, POLICY, ctx)),
-    )
-    expect(visibleFingerprint(undefined)).toBe('')
   })
 })

@@ -1,10 +1,10 @@
 /**
  * The local state machine: what this session knows about itself (input, visibility, manual and
- * custom status, activity) and the meta it publishes. Pure: every function takes `now`. A
- * reduction says whether the published view changed, which is what costs a presence call.
+ * custom status, calendar, activity, privacy). Pure: every function takes `now`. What it publishes
+ * from this state is published-view.ts's.
  */
 import { latestStamped, type SessionEntry } from './aggregation.js'
-import { MAX_CLOCK_SKEW_MS, type SessionMeta, type Stamped } from './meta-schema.js'
+import { MAX_CLOCK_SKEW_MS, type Stamped } from './meta-schema.js'
 import {
   automaticStatus,
   effectiveStatus,
@@ -15,6 +15,7 @@ import {
 } from './status-policy.js'
 import type {
   Activity,
+  AutomaticStatus,
   CalendarBusy,
   CustomStatus,
   ManualStatus,
@@ -148,17 +149,18 @@ export function settingsFromOtherSessions(entries: readonly SessionEntry[], ownS
 }
 
 /** The calendar window while it lasts. */
-function activeCalendar(state: LocalState, now: number): CalendarBusy | undefined {
+export function activeCalendar(state: LocalState, now: number): CalendarBusy | undefined {
   return isCalendarBusy(state.calendar, now) ? state.calendar : undefined
 }
 
+/** This session's own presence; `automatic` when the caller has computed it for `now` already. */
 export function selfPresence(
   state: LocalState,
   now: number,
   policy: StatusPolicy,
   ids: { readonly userId: string; readonly sessionId: string },
+  automatic: AutomaticStatus = automaticStatus(state, now, policy),
 ): SelfPresence {
-  const automatic = automaticStatus(state, now, policy)
   const manual = state.manual?.status ?? undefined
   const custom = state.custom?.status
   const calendar = activeCalendar(state, now)
@@ -182,57 +184,11 @@ export function nextLocalChangeAt(
   state: LocalState,
   now: number,
   policy: StatusPolicy,
+  automatic?: AutomaticStatus,
 ): number | undefined {
   return earliestAfter(now, [
-    nextAutomaticChangeAt(state, now, policy),
+    nextAutomaticChangeAt(state, now, policy, automatic),
     state.custom?.status?.expiresAt,
     state.calendar?.until,
   ])
-}
-
-export interface MetaContext {
-  readonly sessionId: string
-  readonly seq: number
-  readonly leaseMs: number
-  /** The room's own activity (entering a wedding's room sets what you view there). */
-  readonly activity?: Activity | undefined
-}
-
-/**
- * The meta this session publishes. Privacy is enforced here, where data leaves: activity and
- * last-active are left out when the user hides them; expired settings are not sent.
- */
-export function toSessionMeta(
-  state: LocalState,
-  now: number,
-  policy: StatusPolicy,
-  ctx: MetaContext,
-): SessionMeta {
-  const { privacy, custom } = state
-  return defined({
-    v: 1,
-    session: ctx.sessionId,
-    status: automaticStatus(state, now, policy),
-    seq: ctx.seq,
-    lease: ctx.leaseMs,
-    activeAgo: privacy.showLastSeen === false ? undefined : Math.max(0, now - state.lastInputAt),
-    manual: state.manual,
-    custom:
-      custom && (custom.status === null || isCustomStatusActive(custom.status, now))
-        ? custom
-        : undefined,
-    calendar: activeCalendar(state, now),
-    activity: privacy.showActivity === false ? undefined : (ctx.activity ?? state.activity),
-    profile: state.profile,
-  })
-}
-
-/**
- * A fingerprint of what a published meta says to other people. Two metas with the same
- * fingerprint differ only in liveness (seq, activeAgo), so no presence call is needed between them.
- */
-export function visibleFingerprint(meta: SessionMeta | undefined): string {
-  if (!meta) return ''
-  const { seq: _seq, activeAgo: _ago, lease: _lease, ...visible } = meta
-  return JSON.stringify(visible)
 }

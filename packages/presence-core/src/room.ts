@@ -1,27 +1,18 @@
 /**
  * PresenceRoom: the shell around one room's pure state. It feeds transport events through the
  * room-state functions, owns the room's timers (coalesced publish, heartbeat, lease expiry) on the
- * injected scheduler, spends presence calls from the budget, and runs broadcasts with receipts.
+ * injected scheduler, spends presence calls from the budget, and sends the client's published view
+ * with this room's own parts (seq, lease, activity); broadcasts are room-broadcast.ts's.
+ * One direction: the client hands views in (`publish`); the room hands back data (`onAdoptable`)
+ * and tells two sinks (errors, leave), never asking the client anything.
  * Invariants: a visibility narrower than `everyone` publishes nothing in a room that is not
- * private; a receipt goes out only while our own presence is confirmed in the room, to a sender
- * present there, within the receipt throttle (see `mayConfirm`); a re-join on a visibility change
- * keeps the room's identity, subscriptions and snapshot, and ignores the replaced room's events.
+ * private; a receipt goes out only while our own presence is confirmed in the room (`confirmable`);
+ * a re-join on a visibility change keeps the room's identity, subscriptions and snapshot, and
+ * ignores the replaced room's events.
  */
 import { EventEmitter } from 'eventemitter3'
-import type { ZodMiniType } from 'zod/mini'
 import type { SessionEntry } from './aggregation.js'
-import {
-  BROADCAST_EVENT,
-  type BroadcastEnvelope,
-  broadcastEnvelopeSchema,
-  buildReport,
-  eventSchema,
-  expectsReceipt,
-  RECEIPT_EVENT,
-  type Receipt,
-  receiptSchema,
-  recipientsOf,
-} from './broadcast.js'
+import { BROADCAST_EVENT, RECEIPT_EVENT } from './broadcast.js'
 import { DeadlineQueue } from './deadline-queue.js'
 import { createDeadlineTimer } from './deadline-timer.js'
 import { PresenceError } from './errors.js'
@@ -34,17 +25,17 @@ import {
   leaseFor,
   spendBudget,
 } from './heartbeat-policy.js'
-import { type MetaContext, visibleFingerprint } from './local-state.js'
-import type { SessionMeta } from './meta-schema.js'
 import type {
   Clock,
   PresenceEvent,
+  PresenceTransport,
   Scheduler,
   TransportRoom,
   TransportStatus,
   TransportStatusDetail,
 } from './ports.js'
-import { EMPTY_THROTTLE, takeReceipt } from './receipt-throttle.js'
+import { metaFor, type PublishedView, shownActivity } from './published-view.js'
+import { type BroadcastMeta, type BroadcastOptions, createBroadcaster } from './room-broadcast.js'
 import {
   applyPresenceEvent,
   createRoomState,
@@ -54,44 +45,23 @@ import {
   type RoomUpdate,
   sessionsOf,
 } from './room-state.js'
-import type {
-  Activity,
-  BroadcastReport,
-  MemberPresence,
-  PrivacySettings,
-  RoomSnapshot,
-} from './types.js'
-import { check } from './validate-input.js'
+import type { Activity, BroadcastReport, MemberPresence, RoomSnapshot } from './types.js'
+import { sameData } from './util.js'
 
-/** What a room needs from its client: identity, time, the local meta, and where errors go. */
-export interface RoomHost {
+/** What every room of a client is made with: identity, time, policies, the transport, two sinks. */
+export interface RoomConfig {
   readonly userId: string
   readonly sessionId: string
   readonly clock: Clock
   readonly scheduler: Scheduler
   readonly heartbeat: HeartbeatPolicy
   readonly roomOptions: RoomStateOptions
-  metaFor(ctx: MetaContext): SessionMeta
-  isHidden(): boolean
-  visibility(): NonNullable<PrivacySettings['visibility']>
-  /** Opens the room on the client's transport (wrapped by its trust, if any). */
-  open(roomId: string, isPrivate: boolean): TransportRoom
-  reportError(error: PresenceError): void
-  adoptFrom(entries: readonly SessionEntry[]): void
+  /** The client's transport, wrapped by its trust if it has one: each room opens itself on it. */
+  readonly transport: PresenceTransport
+  /** Where errors go (the client's `error` event). */
+  report(error: PresenceError): void
+  /** What `room.leave()` does: the client's ref-counted leave. */
   release(roomId: string): void
-}
-
-export interface BroadcastOptions {
-  /** Ask every recipient's devices to confirm, and wait for them. Default false. */
-  readonly receipts?: boolean
-  /** How long to wait for receipts. Default 2,000 ms. */
-  readonly timeoutMs?: number
-}
-
-export interface BroadcastMeta {
-  readonly id: string
-  readonly userId: string
-  readonly sessionId: string
 }
 
 export interface RoomEvents {
@@ -122,23 +92,28 @@ export interface PresenceRoom {
 /** A room as its client holds it: the public room, and what only the client calls. */
 export interface RoomHandle {
   readonly room: PresenceRoom
-  /** Something we publish may have changed: coalesce changes made close together into one update. */
-  requestPublish(): void
   /**
-   * Privacy changed. A private room re-joins when the visibility did, so the room's authorization
-   * (Supabase's RLS track policy, decided at a membership's first track) is asked again.
+   * The client's view after a change. What differs from what this room last sent goes out, changes
+   * made close together as one update. A private room re-joins when the visibility changed, so the
+   * room's authorization (Supabase's RLS track policy, decided at a membership's first track) is
+   * asked again.
    */
-  privacyChanged(visibilityChanged: boolean): void
+  publish(view: PublishedView): void
+  /**
+   * Our user's sessions as this room holds them, after every sync and every event about our key:
+   * the client adopts a newer manual or custom status from them (data, not a call into the client).
+   */
+  onAdoptable(listener: (entries: readonly SessionEntry[]) => void): () => void
   /** Closes the transport room; leaving removes our presence, so no untrack call is spent. */
   dispose(): void
 }
 
-type BroadcastHandler = (payload: unknown, meta: BroadcastMeta) => void
+/** The room's events, `change` for `subscribe` (a new snapshot or connection status), and `adoptable`. */
+type EmitterEvents = RoomEvents & {
+  change: () => void
+  adoptable: (entries: readonly SessionEntry[]) => void
+}
 
-/** The room's events, and `change` for `subscribe`: a new snapshot or connection status. */
-type EmitterEvents = RoomEvents & { change: () => void }
-
-const DEFAULT_RECEIPT_TIMEOUT_MS = 2_000
 const noop = () => {}
 
 /** Subscribes to a typed emitter and returns the unsubscribe function. */
@@ -156,27 +131,26 @@ export function listen<Events extends object>(
 }
 
 export function createRoom(
-  host: RoomHost,
+  config: RoomConfig,
   id: string,
   isPrivate: boolean,
+  initialView: PublishedView,
   initialActivity?: Activity,
 ): RoomHandle {
-  const { userId, sessionId, clock, scheduler, heartbeat: policy } = host
+  const { userId, sessionId, clock, scheduler, heartbeat: policy } = config
   const emitter = new EventEmitter<EmitterEvents>()
-  /** Broadcast handlers by event name. */
-  const handlers = new EventEmitter<Record<string, BroadcastHandler>>()
-  /** Broadcasts waiting for receipts: each records a receipt from a user, or settles without one. */
-  const pending = new Map<string, (user?: string) => void>()
   let connection: TransportStatus = 'connecting'
-  let state: RoomState = createRoomState(id, host.roomOptions)
+  let state: RoomState = createRoomState(id, config.roomOptions)
+  let view = initialView
   let activity = initialActivity
   let budget = EMPTY_BUDGET
   let seq = clock.now()
-  /** What the tracked meta shows (`visibleFingerprint`); undefined while nothing is tracked. */
-  let published: string | undefined
+  /** What the tracked meta shows (the view's key, and the activity shown); undefined while nothing is tracked. */
+  let published: { readonly key: string; readonly activity: Activity | undefined } | undefined
+  /** A send that found the view stale (see `flush`): it goes out with the next view. */
+  let waiting: CallKind | undefined
   let awaitingFreshSync = true
   let cancelFlush: (() => void) | undefined
-  let broadcastCounter = 0
   let disposed = false
   let transport: TransportRoom
   let unsubscribers: (() => void)[] = []
@@ -186,23 +160,16 @@ export function createRoom(
   let confirmed = false
   /** A visibility narrower than `everyone` in a room that is not private: we publish nothing here. */
   let exposed = false
-  let throttle = EMPTY_THROTTLE
 
   /** Errors go to the client's `error` event; none once the room is left. */
   const report = (error: PresenceError) => {
-    if (!disposed) host.reportError(error)
+    if (!disposed) config.report(error)
   }
 
   const transportError = (action: string, error: unknown) =>
     new PresenceError('PRESENCE_TRANSPORT_FAILED', `${action} failed in ${id}: ${String(error)}`, {
       cause: error,
     })
-
-  const transportFailed = (action: string) => (error: unknown) =>
-    report(transportError(action, error))
-
-  const dropped = (what: string, details?: unknown) =>
-    report(new PresenceError('PRESENCE_PAYLOAD_INVALID', `Dropped ${what} in ${id}`, { details }))
 
   /** Transport callbacks never see our exceptions: they are reported instead (rule 7). */
   const guarded =
@@ -217,6 +184,21 @@ export function createRoom(
     }
 
   const notify = () => emitter.emit('change')
+
+  const broadcaster = createBroadcaster({
+    roomId: id,
+    userId,
+    sessionId,
+    clock,
+    scheduler,
+    send: (event, message) => transport.send(event, message),
+    members: () => state.snapshot.values(),
+    // A member with a live session is never offline.
+    confirmable: (from, session) =>
+      !hiddenHere() && confirmed && sessionsOf(state, from).some((e) => e.meta.session === session),
+    transportError,
+    report,
+  })
 
   /** The next heartbeat: each publish sets it again. */
   const setHeartbeat = createDeadlineTimer(clock, scheduler, () => flush('heartbeat'))
@@ -254,12 +236,18 @@ export function createRoom(
     const fresh = isSync && awaitingFreshSync
     if (isSync) awaitingFreshSync = false
     commit(applyPresenceEvent(state, event, clock.now(), { fresh }), isSync)
-    if (isSync || event.key === userId) host.adoptFrom(sessionsOf(state, userId))
+    if (isSync || event.key === userId) emitter.emit('adoptable', sessionsOf(state, userId))
   }
 
   function commit(update: RoomUpdate, isSync?: boolean): void {
     for (const rejected of update.rejected)
-      dropped(`presence for "${rejected.key}" (${rejected.reason})`, { roomId: id, ...rejected })
+      report(
+        new PresenceError(
+          'PRESENCE_PAYLOAD_INVALID',
+          `Dropped presence for "${rejected.key}" (${rejected.reason}) in ${id}`,
+          { details: { roomId: id, ...rejected } },
+        ),
+      )
     const { joined, left, updated } = update.changes
     const changed = update.state.snapshot !== state.snapshot
     state = update.state
@@ -287,13 +275,19 @@ export function createRoom(
   }
 
   /** Whether we publish nothing here: privacy hides us, or this room is too public for it. */
-  const hiddenHere = () => exposed || host.isHidden()
+  const hiddenHere = () => exposed || view.hidden
+
+  /** Whether the tracked meta already shows what we would publish now (nothing, while hidden). */
+  const upToDate = () =>
+    hiddenHere()
+      ? published === undefined
+      : published?.key === view.key && sameData(published.activity, shownActivity(view, activity))
 
   /** Re-checks `exposed`, reporting each time the room enters that condition. */
   function checkExposed(): void {
-    const visibility = host.visibility()
+    const { visibility } = view
     const was = exposed
-    exposed = !isPrivate && visibility !== 'everyone' && !host.isHidden()
+    exposed = !isPrivate && visibility !== 'everyone' && !view.hidden
     if (exposed && !was)
       report(
         new PresenceError(
@@ -316,6 +310,15 @@ export function createRoom(
     unconfirm()
     stopTimers()
     open()
+  }
+
+  function publish(next: PublishedView): void {
+    const visibilityChanged = next.visibility !== view.visibility
+    view = next
+    checkExposed()
+    if (visibilityChanged && isPrivate) rejoin()
+    else if (waiting) flush(waiting)
+    else if (!upToDate()) requestPublish()
   }
 
   function requestPublish(): void {
@@ -342,23 +345,21 @@ export function createRoom(
   function flush(kind: CallKind): void {
     cancelFlush?.()
     cancelFlush = undefined
+    // A heartbeat waiting with a change goes out as the heartbeat it was.
+    if (waiting === 'heartbeat') kind = waiting
+    waiting = undefined
     // A left room is closed.
     if (connection !== 'joined') return
     const now = clock.now()
+    if (view.until !== undefined && now >= view.until) {
+      // The client's timer for this instant has yet to run (timers due together run in any order):
+      // its next view says what is true now, and this call goes out with it.
+      waiting = kind
+      return
+    }
     const hidden = hiddenHere()
     if (hidden && published === undefined) return
-    const { size, counts } = state.snapshot
-    const roomSize = Math.max(1, size - counts.offline)
-    const meta = hidden
-      ? undefined
-      : host.metaFor({
-          sessionId,
-          seq: Math.max(seq + 1, now),
-          leaseMs: leaseFor(roomSize, policy),
-          activity,
-        })
-    const fingerprint = meta && visibleFingerprint(meta)
-    if (kind === 'change' && fingerprint !== undefined && fingerprint === published) return
+    if (kind === 'change' && !hidden && upToDate()) return
     const at = budgetAvailableAt(budget, now, kind, policy)
     if (at > now) {
       // Out of budget: try again when a call frees up; never exceed the transport's limit.
@@ -367,13 +368,22 @@ export function createRoom(
       return
     }
     budget = spendBudget(budget, now, policy)
-    published = fingerprint
-    if (!meta) {
+    if (hidden) {
+      published = undefined
       setHeartbeat(undefined)
       unconfirm()
-      transport.untrack().catch(transportFailed('untrack'))
+      transport.untrack().catch((error: unknown) => report(transportError('untrack', error)))
       return
     }
+    const { size, counts } = state.snapshot
+    const roomSize = Math.max(1, size - counts.offline)
+    const meta = metaFor(view, now, {
+      sessionId,
+      seq: Math.max(seq + 1, now),
+      leaseMs: leaseFor(roomSize, policy),
+      activity,
+    })
+    published = { key: view.key, activity: meta.activity }
     seq = meta.seq
     // Only the latest call's outcome counts: a later call, a new status or a re-join supersedes
     // it (a track failing because we closed its room is no news). A re-track in flight keeps the
@@ -395,133 +405,17 @@ export function createRoom(
   function stopTimers(): void {
     cancelFlush?.()
     cancelFlush = undefined
+    waiting = undefined
     setHeartbeat(undefined)
     setExpiry(undefined)
   }
 
-  // ── broadcast ───────────────────────────────────────────────────────────────
-
-  async function broadcast(
-    event: string,
-    payload: unknown,
-    options: BroadcastOptions = {},
-  ): Promise<BroadcastReport> {
-    if (disposed) throw new PresenceError('PRESENCE_ROOM_LEFT')
-    check(eventSchema, event, 'broadcast event')
-    const broadcastId = `${sessionId}.${++broadcastCounter}`
-    const base = { id: broadcastId, event, sentAt: clock.now() }
-    const recipients = recipientsOf(state.snapshot.values(), userId)
-    const receipts = !!options.receipts
-    const envelope: BroadcastEnvelope = {
-      v: 1,
-      id: broadcastId,
-      event,
-      from: userId,
-      session: sessionId,
-      receipts,
-      payload,
-    }
-    const sent = transport.send(BROADCAST_EVENT, envelope)
-    const latencies = new Map<string, number>()
-    if (!receipts || !recipients.some(expectsReceipt)) {
-      await sent
-      return buildReport(base, recipients, latencies)
-    }
-    return new Promise<BroadcastReport>((resolve, reject) => {
-      const cancelTimer = scheduler.schedule(options.timeoutMs ?? DEFAULT_RECEIPT_TIMEOUT_MS, () =>
-        settle(),
-      )
-      const done = () => {
-        cancelTimer()
-        pending.delete(broadcastId)
-      }
-      // Receipts from people who were not recipients are left out of the report by buildReport.
-      const settle = (user?: string) => {
-        if (user !== undefined) {
-          if (!latencies.has(user)) latencies.set(user, clock.now() - base.sentAt)
-          if (recipients.some((r) => expectsReceipt(r) && !latencies.has(r.userId))) return
-        }
-        done()
-        resolve(buildReport(base, recipients, latencies))
-      }
-      pending.set(broadcastId, settle)
-      sent.catch((error: unknown) => {
-        done()
-        reject(transportError('broadcast', error))
-      })
-    })
-  }
-
-  /** Validates a message from another client; a malformed one is dropped and reported (rule 7). */
-  function accept<T>(schema: ZodMiniType<T>, raw: unknown, what: string): T | undefined {
-    const parsed = schema.safeParse(raw)
-    if (parsed.success) return parsed.data
-    dropped(`a malformed ${what}`)
-  }
-
-  /**
-   * Whether to confirm a broadcast from `from`'s `session`. A receipt tells the whole room this
-   * session is online, so it goes out only while our presence is published and confirmed here
-   * (not hidden, the room's policy did not refuse our track), only to a sender present in the room
-   * (a forged sender gets nothing), and within the receipt throttle (no receipt storms).
-   */
-  function mayConfirm(from: string, session: string): boolean {
-    // A member with a live session is never offline.
-    if (
-      hiddenHere() ||
-      !confirmed ||
-      !sessionsOf(state, from).some((e) => e.meta.session === session)
-    )
-      return false
-    const decision = takeReceipt(throttle, JSON.stringify([from, session]), clock.now())
-    throttle = decision.throttle
-    if (decision.report)
-      report(
-        new PresenceError(
-          'PRESENCE_RATE_LIMITED',
-          `Too many receipt requests from ${from} in ${id}: receipts withheld`,
-          { details: { roomId: id, userId: from, sessionId: session } },
-        ),
-      )
-    return decision.send
-  }
-
-  function onEnvelope(raw: unknown): void {
-    const envelope = accept(broadcastEnvelopeSchema, raw, 'broadcast')
-    if (!envelope || envelope.session === sessionId) return
-    const { id: broadcastId, event, from, session } = envelope
-    if (envelope.receipts && mayConfirm(from, session)) {
-      const receipt: Receipt = {
-        v: 1,
-        id: broadcastId,
-        user: userId,
-        session: sessionId,
-        to: session,
-      }
-      transport.send(RECEIPT_EVENT, receipt).catch(transportFailed('receipt'))
-    }
-    const meta: BroadcastMeta = { id: broadcastId, userId: from, sessionId: session }
-    for (const handler of handlers.listeners(event)) {
-      try {
-        handler((raw as BroadcastEnvelope).payload, meta)
-      } catch (error) {
-        report(
-          new PresenceError('PRESENCE_INVALID_ARGUMENT', `broadcast handler for "${event}" threw`, {
-            cause: error,
-          }),
-        )
-      }
-    }
-  }
-
-  function onReceipt(raw: unknown): void {
-    const receipt = accept(receiptSchema, raw, 'receipt')
-    if (receipt?.to === sessionId) pending.get(receipt.id)?.(receipt.user)
-  }
-
   /** Opens the transport room and listens to it; a room since replaced is no longer heard. */
   function open(): void {
-    const opened = host.open(id, isPrivate)
+    const opened = config.transport.openRoom(
+      id,
+      isPrivate ? { key: userId, private: true } : { key: userId },
+    )
     transport = opened
     const live =
       <A extends unknown[]>(fn: (...args: A) => void) =>
@@ -531,8 +425,8 @@ export function createRoom(
     unsubscribers = [
       opened.onStatus(guarded(live(onStatus))),
       opened.onPresence(guarded(live(onPresence))),
-      opened.onMessage(BROADCAST_EVENT, guarded(live(onEnvelope))),
-      opened.onMessage(RECEIPT_EVENT, guarded(live(onReceipt))),
+      opened.onMessage(BROADCAST_EVENT, guarded(live(broadcaster.receiveEnvelope))),
+      opened.onMessage(RECEIPT_EVENT, guarded(live(broadcaster.receiveReceipt))),
     ]
   }
 
@@ -552,28 +446,23 @@ export function createRoom(
       activity = next ?? undefined
       requestPublish()
     },
-    leave: () => host.release(id),
-    broadcast,
-    onBroadcast: (event, handler) => listen(handlers, event, handler),
+    leave: () => config.release(id),
+    broadcast: broadcaster.broadcast,
+    onBroadcast: broadcaster.onBroadcast,
   }
 
   return {
     room,
-    requestPublish,
-    privacyChanged(visibilityChanged) {
-      checkExposed()
-      if (visibilityChanged && isPrivate) rejoin()
-      else requestPublish()
-    },
+    publish,
+    onAdoptable: (listener) => listen(emitter, 'adoptable', listener),
     dispose() {
       if (disposed) return
-      for (const settle of pending.values()) settle()
+      broadcaster.close()
       disposed = true
       for (const unsubscribe of unsubscribers) unsubscribe()
       transport.close().catch(noop)
       onStatus('closed')
       emitter.removeAllListeners()
-      handlers.removeAllListeners()
     },
   }
 }

@@ -51,14 +51,15 @@ export function automaticStatus(
  * The next instant after `now` at which `automaticStatus` changes without new input, if any.
  * The status only ever moves towards away as time passes, and only at one of the thresholds, so
  * the first threshold after `now` whose status differs from the current one is that instant (a
- * threshold that is already covered, e.g. input-idle while hidden-idle, is skipped).
+ * threshold that is already covered, e.g. input-idle while hidden-idle, is skipped). `current` is
+ * the status at `now`, when the caller has it already.
  */
 export function nextAutomaticChangeAt(
   input: InputState,
   now: number,
   policy: StatusPolicy,
+  current: AutomaticStatus = automaticStatus(input, now, policy),
 ): number | undefined {
-  const current = automaticStatus(input, now, policy)
   return earliestAfter(
     now,
     [

@@ -57,10 +57,32 @@ export async function start({ env = process.env, port = Number(env.PORT ?? 8787)
   }
 }
 
+/** What `start` is about to open, in one line, so the wait for PGlite is not silent. */
+function describeStores(env) {
+  const store = env.DATABASE_URL
+    ? 'Postgres at DATABASE_URL'
+    : `the embedded Postgres (PGlite, ${env.PRESENCE_DATA_DIR ? `in ${env.PRESENCE_DATA_DIR}` : 'in memory'}; a few seconds)`
+  const limits = env.REDIS_URL ? 'rate limits in Redis at REDIS_URL' : 'rate limits in this process'
+  return `› starting ${store}, ${limits}…`
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(describeStores(process.env))
   const server = await start()
-  console.log(`presence API on ${server.url} (try ${server.url}/health)`)
-  const stop = () => server.close().then(() => process.exit(0))
+  console.log(`presence API on ${server.url} (try ${server.url}/health); Ctrl-C stops it`)
+  const stop = (signal) => {
+    console.log(`\n› ${signal}: closing the server and the stores…`)
+    server.close().then(
+      () => {
+        console.log('presence API stopped')
+        process.exit(0)
+      },
+      (error) => {
+        console.error('presence API stopped with an error:', error)
+        process.exit(1)
+      },
+    )
+  }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
 }

@@ -6,28 +6,6 @@
  */
 
 export {
-  type AvailabilityPattern,
-  availabilityAt,
-  availabilityPattern,
-  DEFAULT_AVAILABLE,
-  type PatternOptions,
-  type UsuallyBackOptions,
-  usuallyBackAt,
-} from './availability/insights.js'
-export {
-  type BusyWindow,
-  type MeetingMember,
-  type MeetingSlot,
-  type SuggestMeetingOptions,
-  suggestMeetingTimes,
-} from './availability/meeting-times.js'
-export {
-  type AvailabilityHistoryOptions,
-  canUseHistory,
-  createPatternSource,
-  type PatternSource,
-} from './availability/pattern-source.js'
-export {
   type AvailabilityMember,
   describeTime,
   type MemberAvailability,
@@ -36,13 +14,21 @@ export {
   type TeamAvailabilitySummary,
 } from './availability/team-summary.js'
 export {
+  canUseHistory,
+  type TeamAvailabilityOptions,
+  type UsuallyBack,
+  type UsuallyBackKit,
+} from './availability/usually-back.js'
+export {
   checkTimeZone,
   isTimeZone,
   MS,
+  type OffsetTable,
   type WallTime,
   wallTimeToEpoch,
   type ZonedParts,
   zonedParts,
+  zoneOffsets,
 } from './availability/zoned-time.js'
 export {
   type CredentialIssuer,

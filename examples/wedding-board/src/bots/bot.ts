@@ -32,6 +32,7 @@ import {
   nextStep,
   type Random,
 } from './plan.js'
+import { urgentLine } from './urgent-line.js'
 
 export interface BotOptions {
   readonly member: CrowdMember
@@ -84,8 +85,10 @@ export function startBot(options: BotOptions): Bot {
     room?.onBroadcast(URGENT_EVENT, (payload) => {
       const message = parseUrgent(payload)
       if (!message) return
+      // What the sender's report will say depends on the status at delivery, before they look.
+      const status = client?.me()?.status
       activity?.input() // they look at their phone
-      log(`${name} got the urgent message "${message.text}"`)
+      log(urgentLine(name, message.text, status, !!member.patchySignal))
     })
   }
 

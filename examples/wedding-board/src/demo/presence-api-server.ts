@@ -11,6 +11,7 @@
 import {
   createMemoryNotificationStore,
   createNotificationRouter,
+  historyPatterns,
   type NotificationRouter,
   notificationEndpoint,
   presenceFromStore,
@@ -132,7 +133,10 @@ export async function startPresenceApiServer(
     clock,
     basePath: PRESENCE_API_BASE_PATH,
     teamNoun: { one: 'supplier', other: 'suppliers' },
-    availability: { timeZone: CAST_TIME_ZONE, memberTimeZone: () => CAST_TIME_ZONE },
+    availability: {
+      timeZone: CAST_TIME_ZONE,
+      usuallyBack: historyPatterns({ memberTimeZone: () => CAST_TIME_ZONE }),
+    },
     extensions: [notificationEndpoint({ router })],
     sessions: { issuer: credentials, mayEnter: mayEnterWeddingRooms },
     onError,

@@ -1,10 +1,5 @@
-import {
-  availabilityPattern,
-  createMemoryStore,
-  usuallyBackAt,
-  wallTimeToEpoch,
-  zonedParts,
-} from '@wedsync/presence-server'
+import { availabilityPattern, usuallyBackAt } from '@wedsync/presence-coordination'
+import { createMemoryStore, wallTimeToEpoch, zonedParts } from '@wedsync/presence-server'
 import { describe, expect, it } from 'vitest'
 import { seededRandom } from '../bots/plan.js'
 import { castHistory, DEMO_ROUTINES, on, routineHistory, seedHistory } from './seed-history.js'

@@ -3,8 +3,8 @@
  * Input signals are throttled (leading edge, by the injected clock); DOM listeners exist only while
  * someone subscribes; nothing touches `window`/`document` until called, so SSR can import it.
  */
-import { PresenceError } from '../errors.js'
-import { type ActivitySignal, type ActivitySource, type Clock, systemClock } from '../ports.js'
+import { createSignalHub, throttleMsOf } from '../activity-signals.js'
+import { type ActivitySource, type Clock, systemClock } from '../ports.js'
 
 /** The part of an `EventTarget` the source uses; a real `Window` or `Document` fits. */
 export interface DomEventTargetLike {
@@ -38,8 +38,6 @@ export interface DomActivitySource extends ActivitySource {
   current(): { readonly hidden: boolean; readonly online: boolean }
 }
 
-const DEFAULT_THROTTLE_MS = 1000
-
 /**
  * Evidence that a person is at the page. Listened to in the capture phase on the window because
  * `focus` and element `scroll` do not bubble, and a page may stop propagation of the others.
@@ -67,13 +65,7 @@ const PASSIVE: AddEventListenerOptions = { passive: true }
  * error is rethrown afterwards); unsubscribing is idempotent.
  */
 export function createDomActivitySource(options: DomActivitySourceOptions = {}): DomActivitySource {
-  const throttleMs = options.throttleMs ?? DEFAULT_THROTTLE_MS
-  if (!Number.isFinite(throttleMs) || throttleMs < 0) {
-    throw new PresenceError(
-      'PRESENCE_INVALID_ARGUMENT',
-      `throttleMs must be a finite number ≥ 0, got ${throttleMs}`,
-    )
-  }
+  const throttleMs = throttleMsOf(options.throttleMs)
   const clock = options.clock ?? systemClock
   // `typeof` guards: a bare `window` would throw a ReferenceError on the server.
   const target = options.target ?? (typeof window === 'undefined' ? undefined : window)
@@ -88,36 +80,9 @@ export function createDomActivitySource(options: DomActivitySourceOptions = {}):
     return { subscribe: () => () => {}, current }
   }
 
-  // One entry per subscription, so the same function subscribed twice is two subscriptions.
-  const subscribers = new Set<{ readonly listener: (signal: ActivitySignal) => void }>()
-  let lastInputAt: number | undefined
-
-  const emit = (signal: ActivitySignal) => {
-    let failed = false
-    let firstError: unknown
-    // A snapshot, so a subscriber added during dispatch does not see a signal from before it
-    // subscribed; the `has` check skips one removed during dispatch.
-    for (const entry of [...subscribers]) {
-      if (!subscribers.has(entry)) continue
-      try {
-        entry.listener(signal)
-      } catch (error) {
-        if (!failed) firstError = error
-        failed = true
-      }
-    }
-    if (failed) throw firstError
-  }
-
-  const onInput = () => {
-    const now = clock.now()
-    // `now < lastInputAt`: the wall clock was set back; without this, input would stay silenced
-    // until the clock caught up again.
-    if (lastInputAt === undefined || now - lastInputAt >= throttleMs || now < lastInputAt) {
-      lastInputAt = now
-      emit({ type: 'input' })
-    }
-  }
+  const hub = createSignalHub({ throttleMs, clock, attach: () => attach() })
+  const emit = hub.emit
+  const onInput = () => hub.input()
 
   const onVisibilityChange = () => {
     const hidden = doc?.visibilityState === 'hidden'
@@ -133,27 +98,16 @@ export function createDomActivitySource(options: DomActivitySourceOptions = {}):
     target?.addEventListener('online', onOnline, PASSIVE)
     target?.addEventListener('offline', onOffline, PASSIVE)
     doc?.addEventListener('visibilitychange', onVisibilityChange, PASSIVE)
-  }
-
-  const detach = () => {
-    for (const type of INPUT_EVENTS) target?.removeEventListener(type, onInput, INPUT_OPTIONS)
-    target?.removeEventListener('online', onOnline, PASSIVE)
-    target?.removeEventListener('offline', onOffline, PASSIVE)
-    doc?.removeEventListener('visibilitychange', onVisibilityChange, PASSIVE)
-    // A later subscriber starts afresh: its first input is not swallowed by an old window.
-    lastInputAt = undefined
+    return () => {
+      for (const type of INPUT_EVENTS) target?.removeEventListener(type, onInput, INPUT_OPTIONS)
+      target?.removeEventListener('online', onOnline, PASSIVE)
+      target?.removeEventListener('offline', onOffline, PASSIVE)
+      doc?.removeEventListener('visibilitychange', onVisibilityChange, PASSIVE)
+    }
   }
 
   return {
-    subscribe(listener) {
-      const entry = { listener }
-      subscribers.add(entry)
-      if (subscribers.size === 1) attach()
-      return () => {
-        if (!subscribers.delete(entry)) return
-        if (subscribers.size === 0) detach()
-      }
-    },
+    subscribe: hub.subscribe,
     current,
   }
 }

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { generateHistory, weekdays } from '../../test/history.js'
 import { testServer } from '../../test/support.js'
-import { availabilityPattern } from './insights.js'
 import { describeTime, summarizeTeamAvailability } from './team-summary.js'
 import { wallTimeToEpoch } from './zoned-time.js'
 
@@ -11,24 +9,6 @@ const local = (day: number, hour: number, minute = 0) =>
   wallTimeToEpoch({ year: 2026, month: 7, day, hour, minute }, LONDON)
 // Monday 13 July 2026, 11:00 in London (four weeks after the fake clock's start).
 const NOW = local(13, 11)
-
-/** A florist back from morning venue visits at 13:20 every weekday, four weeks running. */
-function floristPattern(to = NOW) {
-  const from = to - 28 * DAY
-  return availabilityPattern({
-    userId: 'u-florist',
-    timeZone: LONDON,
-    from,
-    to,
-    events: generateHistory({
-      userId: 'u-florist',
-      timeZone: LONDON,
-      from: from - 7 * DAY,
-      days: 36,
-      schedule: weekdays(13 + 20 / 60, 18),
-    }),
-  })
-}
 
 describe('summarizeTeamAvailability', () => {
   it('says who is online, who is busy until when, and who is usually back by when', () => {
@@ -44,7 +24,8 @@ describe('summarizeTeamAvailability', () => {
         {
           presence: { userId: 'u-florist', status: 'offline', lastSeenAt: NOW - DAY },
           role: 'florist',
-          pattern: floristPattern(),
+          // From her history (presence-coordination's historyPatterns checks this number).
+          usuallyBackAt: local(13, 13, 30),
         },
         {
           presence: {
@@ -94,21 +75,30 @@ describe('summarizeTeamAvailability', () => {
         { presence: { userId: 'u-b', status: 'busy' } },
         { presence: { userId: 'u-c', status: 'away' } },
         // Not enough history: no guess.
-        {
-          presence: { userId: 'u-d', status: 'offline' },
-          pattern: availabilityPattern({
-            userId: 'u-d',
-            events: [],
-            from: 0,
-            to: NOW,
-            timeZone: 'UTC',
-          }),
-        },
+        { presence: { userId: 'u-d', status: 'offline' } },
       ],
     })
     expect(summary.summary).toBe('0 of 4 members are online; Ana is busy until 11:00')
     expect(summary.busy).toEqual([{ userId: 'u-a', until: NOW + 3_600_000 }, { userId: 'u-b' }])
     expect(summary.usuallyBack).toEqual([])
+  })
+
+  it('says "usually back" only of who is neither online nor busy until a known time', () => {
+    const back = NOW + 60_000
+    const summary = summarizeTeamAvailability({
+      teamId: 't',
+      now: NOW,
+      members: [
+        { presence: { userId: 'u-a', status: 'online' }, usuallyBackAt: back },
+        {
+          presence: { userId: 'u-b', status: 'busy' },
+          busyUntil: NOW + 7_200_000,
+          usuallyBackAt: back,
+        },
+        { presence: { userId: 'u-c', status: 'away' }, usuallyBackAt: back },
+      ],
+    })
+    expect(summary.usuallyBack).toEqual([{ userId: 'u-c', at: back }])
   })
 
   it('keeps the sentence short', () => {
@@ -133,7 +123,7 @@ describe('summarizeTeamAvailability', () => {
   })
 })
 
-describe('GET /presence/teams/:teamId/availability with history', () => {
+describe('GET /presence/teams/:teamId/availability without a usually-back port', () => {
   async function team(options: Parameters<typeof testServer>[0] = {}) {
     const server = testServer({
       teamNoun: { one: 'supplier', other: 'suppliers' },
@@ -148,17 +138,6 @@ describe('GET /presence/teams/:teamId/availability with history', () => {
       ['u-caterer', 'caterer'],
     ])
       await store.addTeamMember({ teamId: 'w1', userId: userId!, role: role! })
-    // Four weeks of the florist's history, as the status endpoint records it.
-    for (const e of generateHistory({
-      userId: 'u-florist',
-      timeZone: LONDON,
-      from: clock.now(),
-      days: 28,
-      schedule: weekdays(13 + 20 / 60, 18),
-    })) {
-      await clock.set(e.at)
-      await store.recordStatus({ userId: e.userId, status: e.to, at: e.at })
-    }
     await clock.set(NOW)
     await server.call('u-venue', 'POST', '/presence/status', { status: 'online' })
     await server.call('u-caterer', 'POST', '/presence/status', {
@@ -168,51 +147,42 @@ describe('GET /presence/teams/:teamId/availability with history', () => {
     return server
   }
 
-  it('adds busy-until and usually-back-by to the summary', async () => {
+  it('says who is online and busy until when, and nothing about usually back', async () => {
     const { call } = await team()
-    const response = await call('u-venue', 'GET', '/presence/teams/w1/availability')
-    expect(response.status).toBe(200)
-    const body = await response.json()
+    const body = await (await call('u-venue', 'GET', '/presence/teams/w1/availability')).json()
+    expect(body.summary).toBe('1 of 3 suppliers is online; the caterer is busy until 15:30')
+    expect(body.usuallyBack).toEqual([])
+  })
+
+  it('asks the port only about members whose history the viewer may use', async () => {
+    const asked: string[] = []
+    const { call } = await team({
+      availability: {
+        timeZone: LONDON,
+        usuallyBack: () => async (userId, timeZone, now) => {
+          asked.push(`${userId} ${timeZone} ${now === NOW}`)
+          return local(13, 13, 30)
+        },
+      },
+    })
+    const body = await (await call('u-venue', 'GET', '/presence/teams/w1/availability')).json()
     expect(body.summary).toBe(
       '1 of 3 suppliers is online; the caterer is busy until 15:30; the florist is usually back by 13:30',
     )
-    expect(body.usuallyBack).toEqual([{ userId: 'u-florist', at: local(13, 13, 30) }])
-    const ny = await call(
-      'u-venue',
-      'GET',
-      '/presence/teams/w1/availability?timeZone=America/New_York',
-    )
-    expect((await ny.json()).summary).toBe(
-      '1 of 3 suppliers is online; the caterer is busy until 10:30; the florist is usually back by 08:30',
-    )
-  })
-
-  it('uses no history the viewer may not see', async () => {
-    const { call } = await team()
+    expect(asked).toEqual(['u-caterer Europe/London true', 'u-florist Europe/London true'])
+    asked.length = 0
     await call('u-florist', 'PUT', '/presence/settings', { showLastSeen: false })
-    const body = await (await call('u-venue', 'GET', '/presence/teams/w1/availability')).json()
-    expect(body.usuallyBack).toEqual([])
-    expect(body.summary).toBe('1 of 3 suppliers is online; the caterer is busy until 15:30')
-    await call('u-florist', 'PUT', '/presence/settings', {
-      showLastSeen: true,
-      visibility: 'nobody',
-    })
     const hidden = await (await call('u-venue', 'GET', '/presence/teams/w1/availability')).json()
-    expect(hidden.members.find((m: { userId: string }) => m.userId === 'u-florist')).toEqual({
-      userId: 'u-florist',
-      status: 'offline',
-      role: 'florist',
-    })
-    // The florist herself still gets her own.
-    const own = await (await call('u-florist', 'GET', '/presence/teams/w1/availability')).json()
-    expect(own.usuallyBack).toEqual([{ userId: 'u-florist', at: local(13, 13, 30) }])
+    expect(hidden.usuallyBack).toEqual([])
+    expect(asked).toEqual(['u-caterer Europe/London true'])
   })
 
-  it('can be turned off, and refuses an unknown time zone', async () => {
-    const { call } = await team({ availability: { historyDays: 0, timeZone: LONDON } })
-    const body = await (await call('u-venue', 'GET', '/presence/teams/w1/availability')).json()
-    expect(body.usuallyBack).toEqual([])
+  it('refuses an unknown time zone, and the options that moved to presence-coordination', async () => {
+    const { call } = await team()
     const bad = await call('u-venue', 'GET', '/presence/teams/w1/availability?timeZone=Mars/Base')
     expect(bad.status).toBe(400)
+    expect(() => testServer({ availability: { historyDays: 28 } as never })).toThrow(
+      /availability\.historyDays moved to @wedsync\/presence-coordination/,
+    )
   })
 })

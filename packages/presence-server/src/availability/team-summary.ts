@@ -2,8 +2,8 @@
  * `summarizeTeamAvailability` (SPEC 15): a team's presence right now and typically, as data and
  * as one short sentence for a dashboard or an assistant's answer: "3 of 5 suppliers are online;
  * the caterer is busy until 15:30; the florist is usually back by 14:00". Pure: it takes what the
- * viewer may see (redacted presence, and patterns only for members whose history the viewer may
- * see) and `now`. Fields of `TeamAvailability` are kept; this only adds to them.
+ * viewer may see (redacted presence, and "usually back" times only for members whose history the
+ * viewer may see) and `now`. Fields of `TeamAvailability` are kept; this only adds to them.
  */
 import { isCustomStatusActive } from '@wedsync/presence-core'
 import {
@@ -15,7 +15,6 @@ import {
   type TeamNoun,
 } from '../privacy/presence-view.js'
 import type { PresenceView } from '../privacy/privacy-checker.js'
-import { type AvailabilityPattern, type UsuallyBackOptions, usuallyBackAt } from './insights.js'
 import { formatClock, localDaysBetween, zonedParts } from './zoned-time.js'
 
 export interface AvailabilityMember {
@@ -26,8 +25,11 @@ export interface AvailabilityMember {
   readonly label?: string
   /** When their busy ends, if known (a calendar window); default: a busy custom status's expiry. */
   readonly busyUntil?: number
-  /** Their availability pattern; give it only when the viewer may see their history. */
-  readonly pattern?: AvailabilityPattern
+  /**
+   * When they are usually back (e.g. from their history); give it only when the viewer may see
+   * their history. Used only while they are neither online nor busy until a known time.
+   */
+  readonly usuallyBackAt?: number
 }
 
 export interface SummarizeTeamOptions {
@@ -38,7 +40,6 @@ export interface SummarizeTeamOptions {
   readonly noun?: TeamNoun
   /** Zone of the times in the sentence ("back by 14:00"). Default UTC. */
   readonly timeZone?: string
-  readonly usuallyBack?: UsuallyBackOptions
   /** Most busy/usually-back clauses in the sentence. Default 3. */
   readonly maxClauses?: number
 }
@@ -99,10 +100,7 @@ export function summarizeTeamAvailability(options: SummarizeTeamOptions): TeamAv
   const members = sorted.map((m): MemberAvailability => {
     const { userId, status } = m.presence
     const busyUntil = busyUntilOf(m, now)
-    const backAt =
-      status !== 'online' && busyUntil === undefined && m.pattern
-        ? usuallyBackAt(m.pattern, now, options.usuallyBack)
-        : undefined
+    const backAt = status !== 'online' && busyUntil === undefined ? m.usuallyBackAt : undefined
     if (status === 'online') available.push(userId)
     if (status === 'busy')
       busy.push({

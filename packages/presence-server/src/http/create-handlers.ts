@@ -6,9 +6,9 @@
  */
 import { type Clock, type Scheduler, systemClock, systemScheduler } from '@wedsync/presence-core'
 import {
-  type AvailabilityHistoryOptions,
-  createPatternSource,
-} from '../availability/pattern-source.js'
+  checkAvailabilityOptions,
+  type TeamAvailabilityOptions,
+} from '../availability/usually-back.js'
 import { errorResponse, isPresenceServerError, PresenceServerError } from '../errors.js'
 import { DEFAULT_LEASE_MS, DEFAULT_TEAM_NOUN, type TeamNoun } from '../privacy/presence-view.js'
 import { createRateLimiter, type RateLimiter } from '../rate-limit/rate-limiter.js'
@@ -70,8 +70,8 @@ export interface PresenceHandlersOptions {
   readonly basePath?: string
   /** Noun in the team summary ("3 of 5 suppliers are online"). Default member/members. */
   readonly teamNoun?: TeamNoun
-  /** Team availability's "usually back by" from recorded history, and its time zone. */
-  readonly availability?: AvailabilityHistoryOptions
+  /** Team availability's time zone and its "usually back by" port (none by default). */
+  readonly availability?: TeamAvailabilityOptions
   /** Default: a new registry. */
   readonly metrics?: PresenceMetrics
   /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
@@ -145,6 +145,8 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
   const sessions = options.sessions
   const extensions = options.extensions ?? []
+  const availability = options.availability ?? {}
+  checkAvailabilityOptions(availability)
   const transitionHooks = [
     ...(options.onStatusChange ? [options.onStatusChange] : []),
     ...extensions.flatMap((e) => (e.onStatusChange ? [e.onStatusChange] : [])),
@@ -160,10 +162,8 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
     maxUserIds: options.maxUserIds ?? 100,
     teamNoun: options.teamNoun ?? DEFAULT_TEAM_NOUN,
     metrics,
-    availability: options.availability ?? {},
-    ...(options.availability?.historyDays === 0
-      ? {}
-      : { patterns: createPatternSource(store, clock, options.availability) }),
+    timeZone: availability.timeZone ?? 'UTC',
+    ...(availability.usuallyBack && { usuallyBack: availability.usuallyBack({ store, clock }) }),
     ...(sessions && {
       sessions: {
         issuer: sessions.issuer,

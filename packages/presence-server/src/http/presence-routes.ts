@@ -4,8 +4,8 @@
  * PresenceServerError and turned into responses by the handler shell (create-handlers.ts).
  */
 
-import { canUseHistory } from '../availability/pattern-source.js'
 import { type AvailabilityMember, summarizeTeamAvailability } from '../availability/team-summary.js'
+import { canUseHistory } from '../availability/usually-back.js'
 import { checkTimeZone } from '../availability/zoned-time.js'
 import { PresenceServerError } from '../errors.js'
 import { resolvePresence } from '../privacy/presence-view.js'
@@ -139,7 +139,7 @@ export async function getTeamAvailability(
   const { userId: viewer } = await ctx.authenticate(request)
   const teamId = parseInput(idSchema, rawTeamId, 'team id')
   const requestedZone = new URL(request.url).searchParams.get('timeZone')
-  const timeZone = checkTimeZone(requestedZone ?? ctx.availability.timeZone ?? 'UTC')
+  const timeZone = checkTimeZone(requestedZone ?? ctx.timeZone)
   const members = await stored(ctx.store.teamMembers(teamId))
   // Non-members get the same answer whether or not the team exists.
   if (!members.some((m) => m.userId === viewer))
@@ -160,19 +160,14 @@ export async function getTeamAvailability(
         t,
       )
       // History only for who is away from the app, and only where the viewer may see it.
-      const pattern =
-        ctx.patterns && presence.status !== 'online' && canUseHistory(viewer, t)
-          ? await stored(
-              ctx.patterns(
-                t.userId,
-                (await ctx.availability.memberTimeZone?.(t.userId)) ?? timeZone,
-              ),
-            )
+      const usuallyBackAt =
+        ctx.usuallyBack && presence.status !== 'online' && canUseHistory(viewer, t)
+          ? await stored(ctx.usuallyBack(t.userId, timeZone, now))
           : undefined
       return {
         presence,
         ...(role === undefined ? {} : { role }),
-        ...(pattern === undefined ? {} : { pattern }),
+        ...(usuallyBackAt === undefined ? {} : { usuallyBackAt }),
       }
     }),
   )

@@ -4,7 +4,7 @@
  * spent budget into 429. Route modules import this, never each other.
  */
 import type { Clock } from '@wedsync/presence-core'
-import type { AvailabilityHistoryOptions, PatternSource } from '../availability/pattern-source.js'
+import type { UsuallyBack } from '../availability/usually-back.js'
 import type { CredentialIssuer } from '../credentials/session-credentials.js'
 import { isPresenceServerError, PresenceServerError } from '../errors.js'
 import type { TeamNoun } from '../privacy/presence-view.js'
@@ -35,9 +35,10 @@ export interface RouteContext {
   readonly maxUserIds: number
   readonly teamNoun: TeamNoun
   readonly metrics: PresenceMetrics
-  /** "Usually back by" from history; absent when turned off. */
-  readonly patterns?: PatternSource
-  readonly availability: AvailabilityHistoryOptions
+  /** Zone of the team summary's times unless the request names one. */
+  readonly timeZone: string
+  /** "Usually back by"; absent when the handlers were given no port. */
+  readonly usuallyBack?: UsuallyBack
   /** POST /presence/sessions and the JWKS; absent when the handlers were given no issuer. */
   readonly sessions?: SessionEndpoint
   /** Told about every recorded status transition (the app's hook and every extension's). */

@@ -5,8 +5,7 @@
  * the same pattern. A pattern says when it rests on too little history to mean anything.
  */
 import type { Status } from '@wedsync/presence-core'
-import type { StatusEvent } from '../stores/presence-store.js'
-import { MS, type OffsetTable, zoneOffsets } from './zoned-time.js'
+import { MS, type OffsetTable, type StatusEvent, zoneOffsets } from '@wedsync/presence-server'
 
 const HOUR = MS.hour
 const DAY = MS.day

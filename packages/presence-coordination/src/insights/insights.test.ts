@@ -1,6 +1,6 @@
+import { type StatusEvent, wallTimeToEpoch, zoneOffsets } from '@wedsync/presence-server'
 import { describe, expect, it } from 'vitest'
 import { generateHistory, seeded, weekdays } from '../../test/history.js'
-import type { StatusEvent } from '../stores/presence-store.js'
 import {
   availabilityAt,
   availabilityPattern,
@@ -8,7 +8,6 @@ import {
   localCell,
   usuallyBackAt,
 } from './insights.js'
-import { wallTimeToEpoch, zoneOffsets } from './zoned-time.js'
 
 const DAY = 86_400_000
 const HOUR = 3_600_000

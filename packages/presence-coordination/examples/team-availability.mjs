@@ -2,6 +2,7 @@
 //   pnpm build && node examples/team-availability.mjs
 // The endpoint GET /presence/teams/:teamId/availability answers it for dashboards and assistants.
 import { pathToFileURL } from 'node:url'
+import { historyPatterns } from '@wedsync/presence-coordination'
 import {
   createMemoryStore,
   createPresenceHandlers,
@@ -52,7 +53,7 @@ export async function main() {
     authenticate: async (request) => ({ userId: request.headers.get('x-demo-user'), claims: {} }),
     clock: { now: () => now },
     teamNoun: { one: 'supplier', other: 'suppliers' },
-    availability: { timeZone: LONDON, historyDays: 28 },
+    availability: { timeZone: LONDON, usuallyBack: historyPatterns({ historyDays: 28 }) },
   })
   const response = await presence.fetch(
     new Request('http://presence.local/presence/teams/wedding-123/availability', {

@@ -4,8 +4,7 @@
  * transitions (online at the start, idle blips during the day, offline at the end).
  */
 
-import { wallTimeToEpoch, zonedParts } from '../src/availability/zoned-time.js'
-import type { StatusEvent } from '../src/stores/presence-store.js'
+import { type StatusEvent, wallTimeToEpoch, zonedParts } from '@wedsync/presence-server'
 
 /** A generator of numbers in [0, 1); the same seed always gives the same sequence. */
 export function seeded(seed: number): () => number {

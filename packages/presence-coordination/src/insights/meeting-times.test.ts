@@ -1,9 +1,8 @@
+import { isPresenceServerError, wallTimeToEpoch, zonedParts } from '@wedsync/presence-server'
 import { describe, expect, it } from 'vitest'
 import { generateHistory, seeded, weekdays } from '../../test/history.js'
-import { isPresenceServerError } from '../errors.js'
 import { type AvailabilityPattern, availabilityPattern } from './insights.js'
 import { type SuggestMeetingOptions, suggestMeetingTimes } from './meeting-times.js'
-import { wallTimeToEpoch, zonedParts } from './zoned-time.js'
 
 const DAY = 86_400_000
 const LONDON = 'Europe/London'

@@ -3,9 +3,8 @@
  * available, from each member's availability pattern, never over a calendar-busy window. Pure and
  * deterministic: ties go to the earlier slot, and suggestions never overlap each other.
  */
-import { PresenceServerError } from '../errors.js'
+import { MS, type OffsetTable, PresenceServerError, zoneOffsets } from '@wedsync/presence-server'
 import { type AvailabilityPattern, forEachLocalHour } from './insights.js'
-import { MS, type OffsetTable, zoneOffsets } from './zoned-time.js'
 
 /** A busy window, epoch ms, end exclusive (from a calendar: see calendar-ics). */
 export interface BusyWindow {

@@ -2,12 +2,8 @@
 // presence history, and meeting times when most of the team is usually available.
 //   pnpm build && node examples/insights.mjs
 import { pathToFileURL } from 'node:url'
-import {
-  availabilityPattern,
-  suggestMeetingTimes,
-  wallTimeToEpoch,
-  zonedParts,
-} from '@wedsync/presence-server'
+import { availabilityPattern, suggestMeetingTimes } from '@wedsync/presence-coordination'
+import { wallTimeToEpoch, zonedParts } from '@wedsync/presence-server'
 
 const LONDON = 'Europe/London'
 const DAY = 86_400_000

@@ -1,20 +1,26 @@
 /**
- * Where the availability endpoint gets "usually back by" from: each member's pattern, built from
- * the store's recorded transitions over the last `historyDays` and kept for `cacheMs` (patterns
- * move slowly; a team dashboard asks often). Privacy: a pattern is history of someone's presence,
- * so it is used only for members whose last seen the viewer may see (`canUseHistory`).
+ * `historyPatterns`: presence-server's "usually back by" port built on the store's recorded
+ * transitions. Each member's pattern covers the last `historyDays` and is kept for `cacheMs`
+ * (patterns move slowly; a team dashboard asks often). The server asks it only about members whose
+ * history the viewer may use, through its gated store; this adds no privacy rule of its own.
  */
 import type { Clock } from '@wedsync/presence-core'
-import { canViewPresence } from '../privacy/privacy-checker.js'
-import type { PresenceStore, TargetPresence } from '../stores/presence-store.js'
-import { type AvailabilityPattern, availabilityPattern } from './insights.js'
-import { MS } from './zoned-time.js'
+import {
+  MS,
+  type PresenceStore,
+  type UsuallyBack,
+  type UsuallyBackKit,
+} from '@wedsync/presence-server'
+import {
+  type AvailabilityPattern,
+  availabilityPattern,
+  type UsuallyBackOptions,
+  usuallyBackAt,
+} from './insights.js'
 
-export interface AvailabilityHistoryOptions {
-  /** Days of history behind "usually back by". Default 28; 0 leaves it out. */
+export interface HistoryPatternsOptions {
+  /** Days of history behind "usually back by". Default 28. */
   readonly historyDays?: number
-  /** Zone of the times in the summary sentence; a request's `?timeZone=` overrides it. Default UTC. */
-  readonly timeZone?: string
   /** Each member's own zone, for their pattern's hours. Default: the summary's zone. */
   readonly memberTimeZone?: (userId: string) => string | undefined | Promise<string | undefined>
   /** How long a pattern is reused. Default 1 hour. */
@@ -23,20 +29,18 @@ export interface AvailabilityHistoryOptions {
   readonly maxEvents?: number
   /** Most patterns kept. Default 10,000. */
   readonly maxCached?: number
+  /** How a pattern becomes "usually back by" (threshold, lookahead, rounding). */
+  readonly usuallyBack?: UsuallyBackOptions
 }
 
-/** The viewer may use the target's history: they may see them and their last seen. */
-export function canUseHistory(viewerId: string, target: TargetPresence): boolean {
-  if (viewerId === target.userId) return true
-  return canViewPresence(viewerId, target.userId, target) && target.settings.showLastSeen
-}
-
+/** A member's pattern over the window ending now, in `timeZone`. */
 export type PatternSource = (userId: string, timeZone: string) => Promise<AvailabilityPattern>
 
+/** The patterns behind `historyPatterns`, cached; for an app's own insights endpoints too. */
 export function createPatternSource(
   store: Pick<PresenceStore, 'statusEvents' | 'presenceFor'>,
   clock: Clock,
-  options: AvailabilityHistoryOptions = {},
+  options: HistoryPatternsOptions = {},
 ): PatternSource {
   const days = options.historyDays ?? 28
   const cacheMs = options.cacheMs ?? MS.hour
@@ -65,5 +69,21 @@ export function createPatternSource(
     if (cache.size >= maxCached) cache.delete(cache.keys().next().value!)
     cache.set(key, { pattern, expires: now + cacheMs })
     return pattern
+  }
+}
+
+/**
+ * The port for `createPresenceHandlers({ availability: { usuallyBack: historyPatterns() } })`:
+ * built by the handlers with their gated store and clock.
+ */
+export function historyPatterns(
+  options: HistoryPatternsOptions = {},
+): (kit: UsuallyBackKit) => UsuallyBack {
+  return ({ store, clock }) => {
+    const patterns = createPatternSource(store, clock, options)
+    return async (userId, timeZone, now) => {
+      const zone = (await options.memberTimeZone?.(userId)) ?? timeZone
+      return usuallyBackAt(await patterns(userId, zone), now, options.usuallyBack)
+    }
   }
 }
