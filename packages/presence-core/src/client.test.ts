@@ -221,6 +221,26 @@ describe('status over time', () => {
     expect(board.member('u-photo')?.customStatus).toBeUndefined()
     expect(photographer.client.me().customStatus).toBeUndefined()
   })
+
+  it('a custom status whose expiry is already past is a typed error, and changes nothing', async () => {
+    const { clock, supplier } = createWorld()
+    const board = supplier('u-venue').client.enter(ROOM)
+    const photographer = supplier('u-photo')
+    photographer.client.enter(ROOM)
+    photographer.client.setCustomStatus({ text: 'On a shoot' })
+    await clock.advance(1_000)
+    for (const expiresAt of [clock.now(), clock.now() - MINUTE, 1_700_000_000]) {
+      expect(() => photographer.client.setCustomStatus({ text: 'At a venue', expiresAt })).toThrow(
+        expect.objectContaining({
+          code: 'PRESENCE_INVALID_ARGUMENT',
+          message: expect.stringMatching(/already past/),
+        }),
+      )
+    }
+    await clock.advance(1_000)
+    expect(photographer.client.me().customStatus?.text).toBe('On a shoot')
+    expect(board.member('u-photo')?.customStatus?.text).toBe('On a shoot')
+  })
 })
 
 describe('liveness', () => {

@@ -266,7 +266,18 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
     me,
     setStatus: (status) =>
       set({ type: 'set-manual', status: check(manualStatusSchema, status, 'setStatus argument') }),
-    setCustomStatus: (custom) => set({ type: 'set-custom', custom: checkCustomStatus(custom) }),
+    setCustomStatus: (custom) => {
+      const checked = checkCustomStatus(custom)
+      // Would be dropped at once and never shown: almost always an expiry computed wrongly (a
+      // time of day in the past, seconds for milliseconds), so it is said rather than ignored.
+      const expiresAt = checked?.expiresAt
+      if (expiresAt !== undefined && expiresAt <= clock.now())
+        throw invalidArgument(
+          `setCustomStatus: expiresAt (${new Date(expiresAt).toISOString()}) is already past; ` +
+            'give a future time in epoch milliseconds, or leave it out for no expiry',
+        )
+      set({ type: 'set-custom', custom: checked })
+    },
     setActivity: (activity) =>
       set({ type: 'set-activity', activity: activity === null ? null : checkActivity(activity) }),
     // Each room sees a visibility change in the view it is handed, and re-joins if private.
