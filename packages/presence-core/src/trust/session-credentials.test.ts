@@ -68,7 +68,8 @@ describe('session credentials', () => {
     expect(requests.requests).toHaveLength(1)
     await clock.advance(1)
     const settle = async () => {
-      for (let i = 0; i < 1000 && (await credentials.current()) === first; i++)
+      // A bound on event-loop turns, not time: signing runs on the thread pool, slow on a loaded machine.
+      for (let i = 0; i < 100_000 && (await credentials.current()) === first; i++)
         await new Promise((r) => setImmediate(r))
     }
     await settle()
@@ -90,7 +91,8 @@ describe('session credentials', () => {
     })
     const current = credentials.current()
     const waitFor = async (n: number) => {
-      for (let i = 0; i < 1000 && errors.length < n; i++) await new Promise((r) => setImmediate(r))
+      for (let i = 0; i < 100_000 && errors.length < n; i++)
+        await new Promise((r) => setImmediate(r))
     }
     await waitFor(1)
     expect(errors[0]!.message).toMatch(/u-venue\/s-1, not this session/)
