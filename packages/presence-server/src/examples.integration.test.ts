@@ -3,7 +3,7 @@
  * environment), the Next.js route and the Supabase Edge Function against the local Postgres.
  */
 import { createFakeClock } from '@wedsync/presence-testing'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import {
   DATABASE_URL,
   dropSchema,
@@ -111,6 +111,32 @@ describe('examples/next-app-router/route.ts', () => {
     )
     expect(post.status).toBe(200)
   }, 60_000)
+})
+
+describe('examples/next-app-router/route.ts without DATABASE_URL', () => {
+  it('keeps presence in memory for local development, and says so', async () => {
+    vi.resetModules()
+    const saved = process.env.DATABASE_URL
+    delete process.env.DATABASE_URL
+    process.env.SUPABASE_JWT_SECRET = SECRET
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const route = await import('../examples/next-app-router/route.js')
+      expect((await route.GET(new Request('http://app.test/api/health'))).status).toBe(200)
+      const post = await route.POST(
+        new Request('http://app.test/api/presence/status', {
+          method: 'POST',
+          headers: await auth('u-ana'),
+          body: '{"status":"busy"}',
+        }),
+      )
+      expect(post.status).toBe(200)
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/DATABASE_URL is not set/))
+    } finally {
+      warn.mockRestore()
+      if (saved !== undefined) process.env.DATABASE_URL = saved
+    }
+  })
 })
 
 describe('examples/supabase-edge/index.ts', () => {

@@ -29,6 +29,25 @@ describe('routing', () => {
     expect((await handlers.fetch(new Request('http://x/health'))).status).toBe(200)
   })
 
+  it('mounted where the path stands for /presence (a Next.js app/api/presence catch-all)', async () => {
+    const { call, handlers } = testServer({ mountPath: '/api/presence/' })
+    const { GET, POST, PUT } = toRouteHandlers(handlers)
+    // Health and metrics under the mount, not hidden; presence routes not doubled.
+    expect((await GET(new Request('http://x/api/presence/health'))).status).toBe(200)
+    expect((await GET(new Request('http://x/api/presence/metrics'))).status).toBe(200)
+    const busy = await call('u-ana', 'POST', '/api/presence/status', { status: 'busy' })
+    expect(busy.status).toBe(200)
+    const seen = await call('u-ben', 'GET', '/api/presence/last-seen?userIds=u-ana')
+    expect((await seen.json()).users[0].status).toBe('busy')
+    expect(
+      (await PUT(new Request('http://x/api/presence/settings', { method: 'PUT' }))).status,
+    ).toBe(401)
+    expect(
+      (await POST(new Request('http://x/api/presence/presence/status', { method: 'POST' }))).status,
+    ).toBe(404)
+    expect(() => testServer({ basePath: '/api', mountPath: '/api/presence' })).toThrow(TypeError)
+  })
+
   it('lists its routes', () => {
     const { handlers } = testServer()
     expect(handlers.routes.map((r) => `${r.method} ${r.path}`)).toEqual([

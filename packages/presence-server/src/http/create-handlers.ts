@@ -68,6 +68,13 @@ export interface PresenceHandlersOptions {
   readonly maxUserIds?: number
   /** Path prefix to strip before routing, e.g. `/functions/v1/presence-api`. Default none. */
   readonly basePath?: string
+  /**
+   * Where the handlers are mounted when that path stands for `/presence` itself, e.g. a Next.js
+   * catch-all at `app/api/presence/[...path]` with `mountPath: '/api/presence'`: then
+   * `/api/presence/status` is `POST /presence/status`, and `/api/presence/health` and
+   * `/api/presence/metrics` are health and metrics. Use it or `basePath`, not both.
+   */
+  readonly mountPath?: string
   /** Noun in the team summary ("3 of 5 suppliers are online"). Default member/members. */
   readonly teamNoun?: TeamNoun
   /** Team availability's time zone and its "usually back by" port (none by default). */
@@ -143,6 +150,9 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
     options.heartbeatLimiter ?? createRateLimiter({ clock, limit: 60, prefix: 'heartbeat:' }),
   )
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
+  const mountPath = (options.mountPath ?? '').replace(/\/+$/, '')
+  if (basePath && mountPath)
+    throw new TypeError('createPresenceHandlers: give basePath or mountPath, not both')
   const sessions = options.sessions
   const extensions = options.extensions ?? []
   const availability = options.availability ?? {}
@@ -325,6 +335,8 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
     }
     if (basePath && (path === basePath || path.startsWith(`${basePath}/`)))
       path = path.slice(basePath.length) || '/'
+    if (mountPath && (path === mountPath || path.startsWith(`${mountPath}/`)))
+      path = fromMount(path.slice(mountPath.length))
     let allowed: string[] = []
     for (const route of routes) {
       const params = route.match(path)
@@ -379,4 +391,12 @@ function safeDecode(segment: string): string {
   } catch {
     return '\u0000' // refused by the id schema
   }
+}
+
+/** The routes that live outside `/presence`; at a mount path they keep their own names. */
+const OUTSIDE_PRESENCE = new Set(['/health', '/metrics'])
+
+/** A path below `mountPath` as the routes know it: the mount stands for `/presence`. */
+function fromMount(rest: string): string {
+  return OUTSIDE_PRESENCE.has(rest) ? rest : `/presence${rest === '/' ? '' : rest}`
 }

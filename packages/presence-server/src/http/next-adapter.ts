@@ -1,7 +1,8 @@
 /**
  * The Next.js App Router recipe: route handlers are `(Request) => Promise<Response>` per method,
  * so the router serves them all from one catch-all route (`app/api/[...path]/route.ts` with
- * `basePath: '/api'`): `export const { GET, POST, PUT } = toRouteHandlers(handlers)`.
+ * `basePath: '/api'`, or `app/api/presence/[...path]/route.ts` with `mountPath: '/api/presence'`):
+ * `export const { GET, POST, PUT } = toRouteHandlers(handlers)`.
  */
 import type { Handler, PresenceHandlers } from './create-handlers.js'
 
