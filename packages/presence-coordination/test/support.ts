@@ -12,7 +12,7 @@ import {
   type PresenceStore,
 } from '@wedsync/presence-server'
 import { createFakeClock, type FakeClock } from '@wedsync/presence-testing'
-import { SignJWT } from 'jose'
+import { createAccessToken } from '@wedsync/presence-testing/server'
 import pg from 'pg'
 import {
   type NotificationEndpointOptions,
@@ -24,15 +24,12 @@ export const DATABASE_URL =
   process.env.PRESENCE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 /** A Supabase-style access token for `sub`, valid for an hour from `clock.now()`. */
-export async function tokenFor(sub: string, clock: Clock): Promise<string> {
-  const iat = Math.floor(clock.now() / 1000)
-  return new SignJWT({ role: 'authenticated' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(sub)
-    .setAudience('authenticated')
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + 3600)
-    .sign(new TextEncoder().encode(SECRET))
+export function tokenFor(sub: string, clock: Clock): Promise<string> {
+  return createAccessToken({
+    now: clock.now(),
+    secret: SECRET,
+    claims: { sub, aud: 'authenticated' },
+  })
 }
 
 export interface TestServer {

@@ -4,7 +4,7 @@
  */
 import type { Clock } from '@wedsync/presence-core'
 import { createFakeClock, type FakeClock } from '@wedsync/presence-testing'
-import { SignJWT } from 'jose'
+import { createAccessToken } from '@wedsync/presence-testing/server'
 import pg from 'pg'
 import { createJwtAuthenticator } from '../src/http/auth.js'
 import {
@@ -21,19 +21,17 @@ export const DATABASE_URL =
 export const REDIS_URL = process.env.PRESENCE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 /** A Supabase-style access token for `sub`, valid for an hour from `clock.now()`. */
-export async function tokenFor(
+export function tokenFor(
   sub: string,
   clock: Clock,
   overrides: { secret?: string; expiresInSec?: number; audience?: string } = {},
 ): Promise<string> {
-  const iat = Math.floor(clock.now() / 1000)
-  return new SignJWT({ role: 'authenticated' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(sub)
-    .setAudience(overrides.audience ?? 'authenticated')
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + (overrides.expiresInSec ?? 3600))
-    .sign(new TextEncoder().encode(overrides.secret ?? SECRET))
+  return createAccessToken({
+    now: clock.now(),
+    secret: overrides.secret ?? SECRET,
+    claims: { sub, aud: overrides.audience ?? 'authenticated' },
+    ...(overrides.expiresInSec === undefined ? {} : { expiresInSeconds: overrides.expiresInSec }),
+  })
 }
 
 export interface TestServer {
