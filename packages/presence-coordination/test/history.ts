@@ -1,22 +1,14 @@
 /**
  * Generated presence histories with known answers, for the insights and availability tests and
- * the bench: a seeded generator (mulberry32), and working days in a time zone turned into status
- * transitions (online at the start, idle blips during the day, offline at the end).
+ * the bench: working days in a time zone turned into status transitions (online at the start, idle
+ * blips during the day, offline at the end), drawn from presence-testing's seeded generator.
  */
 
 import { type StatusEvent, wallTimeToEpoch, zonedParts } from '@wedsync/presence-server'
+import { createPrng } from '@wedsync/presence-testing'
 
 /** A generator of numbers in [0, 1); the same seed always gives the same sequence. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export const seeded = createPrng
 
 /** Local working hours, e.g. `[9, 17]` or `[13 + 20 / 60, 17]`; several blocks allowed. */
 export type Schedule = (weekday: number) => readonly (readonly [number, number])[]
