@@ -1,8 +1,8 @@
 /**
  * PresenceRoom: the shell around one room's pure state. It feeds transport events through the
- * room-state functions, owns the room's timers (coalesced publish, heartbeat, lease expiry) on the
- * injected scheduler, spends presence calls from the budget, and sends the client's published view
- * with this room's own parts (seq, lease, activity); broadcasts are room-broadcast.ts's.
+ * room-state functions, owns the lease-expiry timer and the transport room, and tells its
+ * publisher (room-publisher.ts: budget, heartbeat, track calls) when a membership starts or ends;
+ * broadcasts are room-broadcast.ts's. All timers run on the injected scheduler.
  * One direction: the client hands views in (`publish`); the room hands back data (`onAdoptable`)
  * and tells two sinks (errors, leave), never asking the client anything.
  * Invariants: a visibility narrower than `everyone` publishes nothing in a room that is not
@@ -16,15 +16,7 @@ import { BROADCAST_EVENT, RECEIPT_EVENT } from './broadcast.js'
 import { DeadlineQueue } from './deadline-queue.js'
 import { createDeadlineTimer } from './deadline-timer.js'
 import { PresenceError } from './errors.js'
-import {
-  budgetAvailableAt,
-  type CallKind,
-  EMPTY_BUDGET,
-  type HeartbeatPolicy,
-  heartbeatIntervalFor,
-  leaseFor,
-  spendBudget,
-} from './heartbeat-policy.js'
+import type { HeartbeatPolicy } from './heartbeat-policy.js'
 import type {
   Clock,
   PresenceEvent,
@@ -34,8 +26,9 @@ import type {
   TransportStatus,
   TransportStatusDetail,
 } from './ports.js'
-import { metaFor, type PublishedView, shownActivity } from './published-view.js'
+import type { PublishedView } from './published-view.js'
 import { type BroadcastMeta, type BroadcastOptions, createBroadcaster } from './room-broadcast.js'
+import { createPublisher } from './room-publisher.js'
 import {
   applyPresenceEvent,
   createRoomState,
@@ -46,7 +39,6 @@ import {
   sessionsOf,
 } from './room-state.js'
 import type { Activity, BroadcastReport, MemberPresence, RoomSnapshot } from './types.js'
-import { sameData } from './util.js'
 
 /** What every room of a client is made with: identity, time, policies, the transport, two sinks. */
 export interface RoomConfig {
@@ -137,29 +129,14 @@ export function createRoom(
   initialView: PublishedView,
   initialActivity?: Activity,
 ): RoomHandle {
-  const { userId, sessionId, clock, scheduler, heartbeat: policy } = config
+  const { userId, sessionId, clock, scheduler } = config
   const emitter = new EventEmitter<EmitterEvents>()
   let connection: TransportStatus = 'connecting'
   let state: RoomState = createRoomState(id, config.roomOptions)
-  let view = initialView
-  let activity = initialActivity
-  let budget = EMPTY_BUDGET
-  let seq = clock.now()
-  /** What the tracked meta shows (the view's key, and the activity shown); undefined while nothing is tracked. */
-  let published: { readonly key: string; readonly activity: Activity | undefined } | undefined
-  /** A send that found the view stale (see `flush`): it goes out with the next view. */
-  let waiting: CallKind | undefined
   let awaitingFreshSync = true
-  let cancelFlush: (() => void) | undefined
   let disposed = false
   let transport: TransportRoom
   let unsubscribers: (() => void)[] = []
-  /** Bumped by every presence call and membership change: only the latest track's outcome counts. */
-  let presenceCall = 0
-  /** Our meta is on the server in this membership: the latest track resolved, nothing undid it. */
-  let confirmed = false
-  /** A visibility narrower than `everyone` in a room that is not private: we publish nothing here. */
-  let exposed = false
 
   /** Errors go to the client's `error` event; none once the room is left. */
   const report = (error: PresenceError) => {
@@ -185,6 +162,24 @@ export function createRoom(
 
   const notify = () => emitter.emit('change')
 
+  const publisher = createPublisher(
+    {
+      roomId: id,
+      isPrivate,
+      sessionId,
+      clock,
+      scheduler,
+      policy: config.heartbeat,
+      snapshot: () => state.snapshot,
+      track: (meta) => transport.track(meta),
+      untrack: () => transport.untrack(),
+      transportError,
+      report,
+    },
+    initialView,
+    initialActivity,
+  )
+
   const broadcaster = createBroadcaster({
     roomId: id,
     userId,
@@ -195,13 +190,11 @@ export function createRoom(
     members: () => state.snapshot.values(),
     // A member with a live session is never offline.
     confirmable: (from, session) =>
-      !hiddenHere() && confirmed && sessionsOf(state, from).some((e) => e.meta.session === session),
+      publisher.confirmed() && sessionsOf(state, from).some((e) => e.meta.session === session),
     transportError,
     report,
   })
 
-  /** The next heartbeat: each publish sets it again. */
-  const setHeartbeat = createDeadlineTimer(clock, scheduler, () => flush('heartbeat'))
   /** Each member's deadline, as the room state's updates report them. */
   const deadlines = new DeadlineQueue()
   /** The room's earliest lease or time-bound status (custom status, calendar window). */
@@ -218,15 +211,11 @@ export function createRoom(
 
   function onStatus(status: TransportStatus, detail?: TransportStatusDetail): void {
     connection = status
-    published = undefined
-    unconfirm()
-    if (status === 'joined') {
-      // A (re)join is a new membership on the server: it holds none of our presence and counts
-      // presence calls afresh, and the sync that follows is the whole truth.
-      awaitingFreshSync = true
-      budget = EMPTY_BUDGET
-      flushChange()
-    } else stopTimers()
+    // A (re)join is a new membership on the server: it holds none of our presence and counts
+    // presence calls afresh, and the sync that follows is the whole truth.
+    if (status === 'joined') awaitingFreshSync = true
+    else setExpiry(undefined)
+    publisher.membership(status === 'joined')
     emitter.emit('connection', status, detail)
     notify()
   }
@@ -267,36 +256,7 @@ export function createRoom(
     if (connection === 'joined') setExpiry(deadlines.peek())
   }
 
-  // ── publishing ──────────────────────────────────────────────────────────────
-
-  function unconfirm(): void {
-    presenceCall++
-    confirmed = false
-  }
-
-  /** Whether we publish nothing here: privacy hides us, or this room is too public for it. */
-  const hiddenHere = () => exposed || view.hidden
-
-  /** Whether the tracked meta already shows what we would publish now (nothing, while hidden). */
-  const upToDate = () =>
-    hiddenHere()
-      ? published === undefined
-      : published?.key === view.key && sameData(published.activity, shownActivity(view, activity))
-
-  /** Re-checks `exposed`, reporting each time the room enters that condition. */
-  function checkExposed(): void {
-    const { visibility } = view
-    const was = exposed
-    exposed = !isPrivate && visibility !== 'everyone' && !view.hidden
-    if (exposed && !was)
-      report(
-        new PresenceError(
-          'PRESENCE_ROOM_NOT_PRIVATE',
-          `${id} is not private (anyone with the anon key can read it): visibility "${visibility}" publishes nothing there. Enter it with { private: true }.`,
-          { details: { roomId: id, visibility } },
-        ),
-      )
-  }
+  // ── publishing (room-publisher.ts) ──────────────────────────────────────────
 
   /**
    * Asks the room's authorization again: a new transport room replaces this one. The snapshot
@@ -306,108 +266,14 @@ export function createRoom(
     for (const unsubscribe of unsubscribers) unsubscribe()
     transport.close().catch(noop)
     connection = 'connecting'
-    published = undefined
-    unconfirm()
-    stopTimers()
+    setExpiry(undefined)
+    publisher.membership(false)
     open()
   }
 
   function publish(next: PublishedView): void {
-    const visibilityChanged = next.visibility !== view.visibility
-    view = next
-    checkExposed()
-    if (visibilityChanged && isPrivate) rejoin()
-    else if (waiting) flush(waiting)
-    else if (!upToDate()) requestPublish()
-  }
-
-  function requestPublish(): void {
-    if (connection !== 'joined' || cancelFlush) return
-    if (policy.coalesceMs > 0) {
-      cancelFlush = scheduler.schedule(policy.coalesceMs, flushChange)
-      return
-    }
-    // No window: changes made in the same task still go out as one update, at the end of the
-    // task, without waiting for a timer (a 0 ms timer waits behind a busy event loop's I/O).
-    let cancelled = false
-    cancelFlush = () => {
-      cancelled = true
-    }
-    queueMicrotask(() => {
-      if (!cancelled) flushChange()
-    })
-  }
-
-  function flushChange(): void {
-    flush('change')
-  }
-
-  function flush(kind: CallKind): void {
-    cancelFlush?.()
-    cancelFlush = undefined
-    // A heartbeat waiting with a change goes out as the heartbeat it was.
-    if (waiting === 'heartbeat') kind = waiting
-    waiting = undefined
-    // A left room is closed.
-    if (connection !== 'joined') return
-    const now = clock.now()
-    if (view.until !== undefined && now >= view.until) {
-      // The client's timer for this instant has yet to run (timers due together run in any order):
-      // its next view says what is true now, and this call goes out with it.
-      waiting = kind
-      return
-    }
-    const hidden = hiddenHere()
-    if (hidden && published === undefined) return
-    if (kind === 'change' && !hidden && upToDate()) return
-    const at = budgetAvailableAt(budget, now, kind, policy)
-    if (at > now) {
-      // Out of budget: try again when a call frees up; never exceed the transport's limit.
-      if (kind === 'change') cancelFlush = scheduler.schedule(at - now, flushChange)
-      else setHeartbeat(at)
-      return
-    }
-    budget = spendBudget(budget, now, policy)
-    if (hidden) {
-      published = undefined
-      setHeartbeat(undefined)
-      unconfirm()
-      transport.untrack().catch((error: unknown) => report(transportError('untrack', error)))
-      return
-    }
-    const { size, counts } = state.snapshot
-    const roomSize = Math.max(1, size - counts.offline)
-    const meta = metaFor(view, now, {
-      sessionId,
-      seq: Math.max(seq + 1, now),
-      leaseMs: leaseFor(roomSize, policy),
-      activity,
-    })
-    published = { key: view.key, activity: meta.activity }
-    seq = meta.seq
-    // Only the latest call's outcome counts: a later call, a new status or a re-join supersedes
-    // it (a track failing because we closed its room is no news). A re-track in flight keeps the
-    // confirmation of the meta it replaces, which is still there.
-    const call = ++presenceCall
-    transport.track(meta).then(
-      () => {
-        if (call === presenceCall) confirmed = true
-      },
-      (error: unknown) => {
-        if (call !== presenceCall) return
-        confirmed = false
-        report(transportError('track', error))
-      },
-    )
-    setHeartbeat(now + heartbeatIntervalFor(roomSize, policy))
-  }
-
-  function stopTimers(): void {
-    cancelFlush?.()
-    cancelFlush = undefined
-    waiting = undefined
-    setHeartbeat(undefined)
-    setExpiry(undefined)
+    if (publisher.setView(next) && isPrivate) rejoin()
+    else publisher.sendChanges()
   }
 
   /** Opens the transport room and listens to it; a room since replaced is no longer heard. */
@@ -430,7 +296,6 @@ export function createRoom(
     ]
   }
 
-  checkExposed()
   open()
 
   const room: PresenceRoom = {
@@ -442,10 +307,7 @@ export function createRoom(
     subscribe: (listener) => listen(emitter, 'change', listener),
     member: (memberId) => state.snapshot.member(memberId),
     on: (event, listener) => listen(emitter, event, listener),
-    setActivity(next) {
-      activity = next ?? undefined
-      requestPublish()
-    },
+    setActivity: (next) => publisher.setActivity(next ?? undefined),
     leave: () => config.release(id),
     broadcast: broadcaster.broadcast,
     onBroadcast: broadcaster.onBroadcast,

@@ -40,9 +40,15 @@ function deno(args: string[], env: Record<string, string> = {}): ChildProcess {
   for (const file of BUILT) expect(existsSync(path(file)), `${file}: run pnpm build`).toBe(true)
   return spawn(DENO, args, {
     cwd: path('../test/deno'),
-    env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', ...env },
+    // Plain output to read: Deno colours it whenever FORCE_COLOR is set at all (CI sets it to 0).
+    env: { ...withoutForceColor(process.env), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+}
+
+function withoutForceColor(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _ignored, ...rest } = env
+  return rest
 }
 
 /** Everything the process writes, and a promise of its exit code. */
