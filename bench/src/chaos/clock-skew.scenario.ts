@@ -126,9 +126,13 @@ async function runRoom(mode: Mode, url: string, issuer: TestIssuer): Promise<Che
       ...(verified && { verified: { jwks: issuer.jwks } }),
     })
     if (verified) issueCredentialsTo(process.child, issuer)
-    process.child.on('message', (m: { type: string; code?: string; reason?: string }) => {
-      if (m.type === 'error') errors.push(`${process.userId}: ${m.code} ${m.reason ?? ''}`)
-    })
+    process.child.on(
+      'message',
+      (m: { type: string; code?: string; reason?: string; message?: string }) => {
+        if (m.type === 'error')
+          errors.push(`${process.userId}: ${m.code} ${m.reason ?? m.message ?? ''}`)
+      },
+    )
     const joined = process.sessionId.then(() => ({ perf: performance.now(), wall: Date.now() }))
     joined.catch(() => {})
     return { skew, process, spawnedWall, joined }
@@ -172,7 +176,10 @@ async function runRoom(mode: Mode, url: string, issuer: TestIssuer): Promise<Che
     for (const p of people) p.process.setStatus('busy')
     const busyAt = await whenAll('busy', (status) => status === 'busy')
 
-    // Frozen right after the busy, its last update (the next heartbeat is an interval away).
+    // Frozen right after the busy, its last update (the next heartbeat is an interval away) — once
+    // each client has its answer: frozen while the track is in flight, its push would time out on
+    // resuming, a transport error of the freeze, not of clock skew.
+    await Promise.all(people.map((p) => p.process.shownToItself('busy')))
     for (const p of people) p.process.signal('SIGSTOP')
     const frozenAt = await whenAll('offline while frozen', (status) => status === 'offline')
 

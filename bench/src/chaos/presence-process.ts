@@ -3,7 +3,8 @@
  * a supabase-js client made by `createPresenceSupabaseClient` (the SDK's default reconnects), the
  * Supabase transport and a PresenceClient in one room. Configured by one JSON argument
  * (`PresenceProcessConfig`). Tells its parent over IPC each time the room is joined and each change
- * of connection, and each error the client reports (code and, for verification, the reason); on
+ * of connection, how its own room shows it (`self`), and each error the client reports (code and,
+ * for verification, the reason); on
  * `{type: 'status', status}` sets a manual status, on `leave` / `enter` leaves or re-enters the
  * room; on `stop` or when the parent goes away, exits. With `verified`, the client verifies and
  * signs, its credentials issued by the parent (credentials-over-ipc.ts).
@@ -71,6 +72,16 @@ function enter(): void {
   room.on('connection', (status) => {
     send({ type: 'connection', status })
     if (status === 'joined') send({ type: 'joined', sessionId: client.sessionId })
+  })
+  // How this client's own room shows it. The server answers a track before it sends the diff, so
+  // once its own echo shows a status, the call that published it has been answered here too.
+  let shown: string | undefined
+  const entered = room
+  entered.subscribe(() => {
+    const status = entered.member(config.userId)?.status
+    if (status === shown) return
+    shown = status
+    send({ type: 'self', status })
   })
 }
 enter()

@@ -18,7 +18,7 @@ import { DEV_ANON_KEY, type RealtimeStats } from '@wedsync/presence-testing/serv
 import WebSocket from 'ws'
 import { forkModule, next } from '../child-processes.js'
 import type { PresenceProcessConfig } from './presence-process.js'
-import { waitFor } from './wait-for.js'
+import { createChangeSignal, waitFor } from './wait-for.js'
 
 export interface PresenceProcess {
   readonly child: ChildProcess
@@ -30,6 +30,11 @@ export interface PresenceProcess {
   /** Resolves once the room has been joined `count` times in all (rejoins included). */
   joined(count: number, failMs?: number): Promise<void>
   setStatus(status: 'busy' | 'away' | null): void
+  /**
+   * Resolves once the client's own room shows it with `status`: what published it was answered
+   * (nothing of it still in flight), so a freeze now leaves no call to time out on resuming.
+   */
+  shownToItself(status: string, failMs?: number): Promise<number>
   /** SIGKILL (dies, its socket closed by the OS) or SIGSTOP (frozen, socket open and silent). */
   signal(signal: 'SIGKILL' | 'SIGSTOP' | 'SIGCONT'): void
 }
@@ -40,7 +45,13 @@ export function spawnPresence(config: PresenceProcessConfig): PresenceProcess {
   ])
   let joins = 0
   const waiting = new Set<() => void>()
-  child.on('message', (message: { type: string }) => {
+  let selfStatus: string | undefined
+  const selfChanged = createChangeSignal()
+  child.on('message', (message: { type: string; status?: string }) => {
+    if (message.type === 'self') {
+      selfStatus = message.status
+      selfChanged.changed()
+    }
     if (message.type !== 'joined') return
     joins++
     for (const wake of [...waiting]) wake()
@@ -67,6 +78,13 @@ export function spawnPresence(config: PresenceProcessConfig): PresenceProcess {
         wake()
       }),
     setStatus: (status) => child.send({ type: 'status', status }),
+    shownToItself: (status, failMs = 60_000) =>
+      waitFor(
+        `${config.userId} shown ${status} to itself`,
+        () => selfStatus === status,
+        selfChanged,
+        failMs,
+      ),
     signal: (signal) => child.kill(signal),
   }
 }
