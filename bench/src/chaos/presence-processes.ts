@@ -44,17 +44,14 @@ export function spawnPresence(config: PresenceProcessConfig): PresenceProcess {
     JSON.stringify(config),
   ])
   let joins = 0
-  const waiting = new Set<() => void>()
   let selfStatus: string | undefined
-  const selfChanged = createChangeSignal()
+  /** Told of every message that changes what the waits below look at. */
+  const heard = createChangeSignal()
   child.on('message', (message: { type: string; status?: string }) => {
-    if (message.type === 'self') {
-      selfStatus = message.status
-      selfChanged.changed()
-    }
-    if (message.type !== 'joined') return
-    joins++
-    for (const wake of [...waiting]) wake()
+    if (message.type === 'self') selfStatus = message.status
+    else if (message.type === 'joined') joins++
+    else return
+    heard.changed()
   })
   const sessionId = next<{ sessionId: string }>(child, 'joined', 60_000).then((m) => m.sessionId)
   return {
@@ -62,27 +59,15 @@ export function spawnPresence(config: PresenceProcessConfig): PresenceProcess {
     userId: config.userId,
     sessionId,
     joins: () => joins,
-    joined: (count, failMs = 60_000) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiting.delete(wake)
-          reject(new Error(`${config.userId}: not joined ${count} times within ${failMs} ms`))
-        }, failMs)
-        const wake = () => {
-          if (joins < count) return
-          clearTimeout(timer)
-          waiting.delete(wake)
-          resolve()
-        }
-        waiting.add(wake)
-        wake()
-      }),
+    joined: async (count, failMs = 60_000) => {
+      await waitFor(`${config.userId} joined ${count} times`, () => joins >= count, heard, failMs)
+    },
     setStatus: (status) => child.send({ type: 'status', status }),
     shownToItself: (status, failMs = 60_000) =>
       waitFor(
         `${config.userId} shown ${status} to itself`,
         () => selfStatus === status,
-        selfChanged,
+        heard,
         failMs,
       ),
     signal: (signal) => child.kill(signal),
