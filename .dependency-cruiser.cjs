@@ -129,23 +129,8 @@ module.exports = {
         "A workspace import must resolve through the importing package's own dependencies and " +
         "the target's exports map: not through a test alias, nor into another package's src/.",
       severity: 'error',
-      // The one exception, until the next session moves them: presence-core's tests of the client
-      // over the memory hub import presence-testing, which itself depends on presence-core, so it
-      // cannot be their devDependency (a package cycle); packages/presence-core/vitest.config.ts
-      // aliases it. Only core's tests and test helpers, and only presence-testing.
-      from: { pathNot: TESTS_OF('presence-core') },
+      from: {},
       to: { couldNotResolve: true, path: '^@wedsync/' },
-    },
-    {
-      name: 'no-unresolved-workspace-import-core-tests',
-      comment: "presence-core's tests may reach presence-testing by its alias, nothing else.",
-      severity: 'error',
-      from: { path: TESTS_OF('presence-core') },
-      to: {
-        couldNotResolve: true,
-        path: '^@wedsync/',
-        pathNot: '^@wedsync/presence-testing(/contract)?$',
-      },
     },
     {
       name: 'no-unresolved-relative-import',

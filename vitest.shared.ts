@@ -9,14 +9,12 @@ export interface PackageTestOptions {
   readonly coverageExclude?: readonly string[]
   /** Set to false for packages with no coverage floor (examples). */
   readonly coverage?: boolean
-  readonly alias?: Record<string, string>
 }
 
 export function packageTestConfig(options: PackageTestOptions = {}): ViteUserConfig {
   return defineConfig({
     resolve: {
       conditions: ['@wedsync/source'],
-      ...(options.alias ? { alias: options.alias } : {}),
     },
     // Tests run in Vite's SSR environment, which reads its own conditions (defaults kept after ours).
     ssr: {

@@ -7,8 +7,9 @@
  */
 import '@fontsource-variable/inter'
 import './styles.css'
-import { createPresenceClient, type PrivacySettings } from '@wedsync/presence-core'
+import type { PrivacySettings } from '@wedsync/presence-core'
 import { createDomActivitySource } from '@wedsync/presence-core/browser'
+import { createTabPresenceClient } from '@wedsync/presence-core/tabs'
 import { PresenceProvider } from '@wedsync/presence-react'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
@@ -57,7 +58,8 @@ if (!url || !anonKey) {
   if (trust.mode === 'unverified' && api)
     console.warn(`wedding board: presence is not verified: ${trust.reason}`)
   const tap = createReceiptTap()
-  const client = createPresenceClient({
+  // One presence for all of this browser's board tabs: one tab publishes, the others feed it.
+  const client = createTabPresenceClient({
     ...placeReceiptTap(
       tap,
       connection.transport,

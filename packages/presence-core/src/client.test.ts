@@ -311,6 +311,28 @@ describe('liveness', () => {
     expect(board.member('u-photo')?.status).toBe('online')
   })
 
+  it('a hidden page whose timers run once a minute (browser throttling) never shows offline', async () => {
+    const { clock, supplier } = createWorld()
+    // Chrome's intensive throttling: a hidden page's timers fire only on whole minutes.
+    const throttled = {
+      schedule: (delayMs: number, task: () => void) =>
+        clock.schedule(Math.ceil((clock.now() + delayMs) / MINUTE) * MINUTE - clock.now(), task),
+    }
+    const board = supplier('u-venue').client.enter(ROOM)
+    const photo = supplier('u-photo', { scheduler: throttled })
+    photo.client.enter(ROOM)
+    photo.activity.hide()
+    const seen = new Set<string>()
+    board.subscribe(() => seen.add(board.member('u-photo')?.status ?? 'absent'))
+    for (let s = 0; s < 35 * 60; s += 5) {
+      await clock.advance(5_000)
+      seen.add(board.member('u-photo')?.status ?? 'absent')
+    }
+    // Idle after a minute hidden, then away: never offline while the page is open.
+    expect([...seen]).not.toContain('offline')
+    expect(board.member('u-photo')?.status).toBe('away')
+  })
+
   it('hearing heartbeats does not re-set the lease timer for each one', async () => {
     const { clock, hub, supplier } = createWorld()
     let scheduled = 0

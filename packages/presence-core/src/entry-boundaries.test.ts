@@ -11,7 +11,7 @@ const graph = (entry: string) => importGraph(entry, import.meta.url)
 const nodeBuiltins = (specifiers: string[]) => specifiers.filter((s) => s.startsWith('node:'))
 
 describe('entry boundaries', () => {
-  it.each(['./index.ts', './browser.ts', './trust.ts', './react-native.ts'])(
+  it.each(['./index.ts', './browser.ts', './trust.ts', './react-native.ts', './tabs.ts'])(
     '%s reaches no Node built-in',
     (entry) => {
       expect(nodeBuiltins(externalImports(graph(entry)))).toEqual([])
@@ -40,5 +40,25 @@ describe('entry boundaries', () => {
     const modules = [...reactNative.keys()]
     expect(modules).toContain('./react-native/app-state-activity.ts')
     expect(modules.filter((m) => m.startsWith('./trust') || m.startsWith('./browser'))).toEqual([])
+  })
+
+  it('the main entry reaches none of the tab group code; the tabs entry none of the DOM or trust code', () => {
+    expect([...graph('./index.ts').keys()].filter((m) => m.startsWith('./tabs'))).toEqual([])
+    const modules = [...graph('./tabs.ts').keys()]
+    expect(modules).toContain('./tabs/tab-group.ts')
+    expect(modules.filter((m) => m.startsWith('./trust') || m.startsWith('./browser'))).toEqual([])
+  })
+
+  it('the agent entry reaches no Node built-in, nothing outside but the client’s, and no DOM, tabs or trust code', () => {
+    const agent = graph('./agent.ts')
+    expect(nodeBuiltins(externalImports(agent))).toEqual([])
+    expect(externalImports(agent)).toEqual(externalImports(graph('./client.ts')))
+    const modules = [...agent.keys()]
+    expect(modules).toContain('./agent/agent-presence.ts')
+    expect(modules).toContain('./client.ts')
+    expect(
+      modules.filter((m) => ['./trust', './browser', './tabs'].some((p) => m.startsWith(p))),
+    ).toEqual([])
+    expect([...graph('./index.ts').keys()].filter((m) => m.startsWith('./agent'))).toEqual([])
   })
 })

@@ -10,6 +10,12 @@ export interface HeartbeatPolicy {
   readonly intervalMs: number
   /** How long observers count a session alive without news, at `baseRoomSize`. Default 30 s. */
   readonly leaseMs: number
+  /**
+   * The least lease a hidden page declares. Default 150 s: browsers throttle a hidden page's
+   * timers (Chrome, after 5 minutes hidden, runs them once a minute), so its heartbeat may come a
+   * minute late, and a 30 s lease would show the user offline between two of them.
+   */
+  readonly hiddenLeaseMs: number
   /** Up to this many members the base interval applies; beyond, it grows linearly. Default 50. */
   readonly baseRoomSize: number
   /** Presence calls allowed per window (Supabase: 5 per 30 s). */
@@ -26,6 +32,7 @@ export interface HeartbeatPolicy {
 export const DEFAULT_HEARTBEAT_POLICY: HeartbeatPolicy = {
   intervalMs: 15_000,
   leaseMs: 30_000,
+  hiddenLeaseMs: 150_000,
   baseRoomSize: 50,
   callLimit: 5,
   callWindowMs: 30_000,
@@ -50,12 +57,14 @@ export function heartbeatIntervalFor(
   return Math.round(policy.intervalMs * stretch(roomSize, policy))
 }
 
-/** The lease a session declares in its meta for a room of `roomSize`. */
+/** The lease a session declares in its meta for a room of `roomSize`, its page hidden or not. */
 export function leaseFor(
   roomSize: number,
   policy: HeartbeatPolicy = DEFAULT_HEARTBEAT_POLICY,
+  pageHidden = false,
 ): number {
-  return Math.round(policy.leaseMs * stretch(roomSize, policy))
+  const lease = Math.round(policy.leaseMs * stretch(roomSize, policy))
+  return pageHidden ? Math.max(lease, policy.hiddenLeaseMs) : lease
 }
 
 export interface GhostBound {

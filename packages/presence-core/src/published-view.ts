@@ -17,6 +17,8 @@ export type SharedMeta = Pick<SessionMeta, 'status' | 'manual' | 'custom' | 'cal
 export interface PublishedView {
   /** Privacy publishes nothing at all: appear offline, or visibility `nobody`. */
   readonly hidden: boolean
+  /** The page is hidden (another tab or app in front): its timers may be throttled. */
+  readonly pageHidden: boolean
   /** `contacts` and `team` publish only in private rooms (the room checks which it is). */
   readonly visibility: NonNullable<PrivacySettings['visibility']>
   readonly shared: SharedMeta
@@ -73,6 +75,7 @@ export function publishedView(
   const showsActivity = privacy.showActivity !== false
   return defined({
     hidden,
+    pageHidden: state.hiddenSince !== null,
     visibility: privacy.visibility ?? 'everyone',
     shared,
     key: hidden ? '' : JSON.stringify(shared),

@@ -171,7 +171,7 @@ export function createPublisher(
     const meta = metaFor(view, now, {
       sessionId: ctx.sessionId,
       seq: Math.max(seq + 1, now),
-      leaseMs: leaseFor(roomSize, policy),
+      leaseMs: leaseFor(roomSize, policy, view.pageHidden),
       activity,
     })
     published = { key: view.key, activity: meta.activity }

@@ -30,7 +30,8 @@ const EXPIRIES: readonly {
   {
     value: 'today',
     label: 'At the end of today',
-    at: (now) => new Date(now).setHours(23, 59, 0, 0),
+    // Midnight that ends today: always ahead of `now` (23:59 was already past in the last minute).
+    at: (now) => new Date(now).setHours(24, 0, 0, 0),
   },
   { value: 'never', label: 'Don’t clear', at: () => undefined },
 ]

@@ -5,7 +5,6 @@
  * run one after another, which is what makes each store call atomic there.
  */
 import { PGlite } from '@electric-sql/pglite'
-import { createSqlRateLimitStore } from '../rate-limit/rate-limit-sql.js'
 import type { RateLimitStore } from '../rate-limit/rate-limiter.js'
 import {
   type MigrateOptions,
@@ -15,7 +14,7 @@ import {
   type TransactionRunner,
 } from '../sql/migration-runner.js'
 import type { PresenceStore } from './presence-store.js'
-import { createSqlStore } from './store-sql.js'
+import { presenceStoreOn, rateLimitStoreOn, type SqlBackend } from './sql-backend.js'
 
 /** What the stores use of a PGlite instance. */
 export type PGliteLike = Pick<PGlite, 'query' | 'exec' | 'transaction' | 'close'>
@@ -53,39 +52,27 @@ export function migratePGlite(
   return migrate(pgliteTransaction(db), { schema, ...options })
 }
 
-async function open(options: PGliteOptions): Promise<{ db: PGliteLike; owned: boolean }> {
-  if (options.db) return { db: options.db, owned: false }
-  const db = options.dataDir === undefined ? new PGlite() : new PGlite(options.dataDir)
-  return { db, owned: true }
+/** The instance in `options`, or one the store makes (and so closes with itself). */
+function backendOf(options: PGliteOptions): SqlBackend {
+  const given = options.db
+  const db = given ?? (options.dataDir === undefined ? new PGlite() : new PGlite(options.dataDir))
+  return {
+    client: pgliteClient(db),
+    transaction: pgliteTransaction(db),
+    close: async () => {
+      if (!given) await db.close()
+    },
+  }
 }
 
 /** The PresenceStore on PGlite. `close()` closes the instance only when the store made it. */
 export async function createPGliteStore(options: PGliteOptions = {}): Promise<PresenceStore> {
-  const { db, owned } = await open(options)
-  const schema = options.schema ?? 'public'
-  if (options.migrate !== false) await migratePGlite(db, schema)
-  return createSqlStore({
-    client: pgliteClient(db),
-    schema,
-    onClose: async () => {
-      if (owned) await db.close()
-    },
-  })
+  return presenceStoreOn(backendOf(options), options)
 }
 
 /** The rate-limit store on PGlite (one process: PGlite is not shared between processes). */
 export async function createPGliteRateLimitStore(
   options: PGliteOptions & { readonly keyPrefix?: string } = {},
 ): Promise<RateLimitStore> {
-  const { db, owned } = await open(options)
-  const schema = options.schema ?? 'public'
-  if (options.migrate !== false) await migratePGlite(db, schema)
-  return createSqlRateLimitStore({
-    client: pgliteClient(db),
-    schema,
-    ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
-    onClose: async () => {
-      if (owned) await db.close()
-    },
-  })
+  return rateLimitStoreOn(backendOf(options), options)
 }

@@ -3,7 +3,6 @@
  * pool, after applying the migrations into the chosen schema. Node-only (`/postgres` entry).
  */
 import pg from 'pg'
-import { createSqlRateLimitStore } from '../rate-limit/rate-limit-sql.js'
 import type { RateLimitStore } from '../rate-limit/rate-limiter.js'
 import {
   type MigrateOptions,
@@ -13,7 +12,7 @@ import {
   type TransactionRunner,
 } from '../sql/migration-runner.js'
 import type { PresenceStore } from './presence-store.js'
-import { createSqlStore } from './store-sql.js'
+import { presenceStoreOn, rateLimitStoreOn, type SqlBackend } from './sql-backend.js'
 
 /** Connection and statement timeout of a pool the store makes: the request deadline's default. */
 export const DEFAULT_PG_TIMEOUT_MS = 2_000
@@ -51,8 +50,8 @@ export interface PostgresOptions {
   readonly onPoolError?: (error: Error) => void
 }
 
-/** A pg pool as the runner and stores want it. */
-export function pgClient(pool: PgPool): SqlClient {
+/** A pg pool (or one of its connections) as the runner and stores want it. */
+export function pgClient(pool: Pick<PgPool, 'query'> | pg.PoolClient): SqlClient {
   return {
     async query<Row>(sql: string, params?: readonly unknown[]) {
       const result = await pool.query(sql, params as unknown[] | undefined)
@@ -68,18 +67,9 @@ export function pgClient(pool: PgPool): SqlClient {
 export function pgTransaction(pool: PgPool): TransactionRunner {
   return async (fn) => {
     const conn = await pool.connect()
-    const client: SqlClient = {
-      async query<Row>(sql: string, params?: readonly unknown[]) {
-        const result = await conn.query(sql, params as unknown[] | undefined)
-        return { rows: result.rows as Row[] }
-      },
-      async exec(sql) {
-        await conn.query(sql)
-      },
-    }
     try {
       await conn.query('begin')
-      const result = await fn(client)
+      const result = await fn(pgClient(conn))
       await conn.query('commit')
       return result
     } catch (error) {
@@ -100,8 +90,9 @@ export function migratePostgres(
   return migrate(pgTransaction(pool), { schema, ...options })
 }
 
-function poolOf(options: PostgresOptions): { pool: PgPool; owned: boolean } {
-  if (options.pool) return { pool: options.pool, owned: false }
+/** The pool in `options`, or one the store makes (and so ends with itself). */
+function backendOf(options: PostgresOptions): SqlBackend {
+  if (options.pool) return onPool(options.pool, false)
   if (!options.connectionString)
     throw new TypeError('createPostgresStore needs a pool or a connectionString')
   const pool = new pg.Pool({
@@ -116,21 +107,22 @@ function poolOf(options: PostgresOptions): { pool: PgPool; owned: boolean } {
   // The pool has already dropped that connection and the next query opens a new one; a request
   // that meets the outage gets its 503 from the query itself, so there is nothing to do but tell.
   pool.on('error', (error) => options.onPoolError?.(error))
-  return { pool, owned: true }
+  return onPool(pool, true)
+}
+
+function onPool(pool: PgPool, owned: boolean): SqlBackend {
+  return {
+    client: pgClient(pool),
+    transaction: pgTransaction(pool),
+    close: async () => {
+      if (owned) await pool.end()
+    },
+  }
 }
 
 /** The PresenceStore on Postgres. `close()` ends the pool only when the store made it. */
 export async function createPostgresStore(options: PostgresOptions): Promise<PresenceStore> {
-  const { pool, owned } = poolOf(options)
-  const schema = options.schema ?? 'public'
-  if (options.migrate !== false) await migratePostgres(pool, schema)
-  return createSqlStore({
-    client: pgClient(pool),
-    schema,
-    onClose: async () => {
-      if (owned) await pool.end()
-    },
-  })
+  return presenceStoreOn(backendOf(options), options)
 }
 
 export interface PostgresRateLimitOptions extends PostgresOptions {
@@ -141,15 +133,5 @@ export interface PostgresRateLimitOptions extends PostgresOptions {
 export async function createPostgresRateLimitStore(
   options: PostgresRateLimitOptions,
 ): Promise<RateLimitStore> {
-  const { pool, owned } = poolOf(options)
-  const schema = options.schema ?? 'public'
-  if (options.migrate !== false) await migratePostgres(pool, schema)
-  return createSqlRateLimitStore({
-    client: pgClient(pool),
-    schema,
-    ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }),
-    onClose: async () => {
-      if (owned) await pool.end()
-    },
-  })
+  return rateLimitStoreOn(backendOf(options), options)
 }
