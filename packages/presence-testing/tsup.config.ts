@@ -14,6 +14,7 @@ export default defineConfig({
     server: 'src/server.ts',
     msw: 'src/msw.ts',
     'fault-proxy': 'src/fault-proxy.ts',
+    chromium: 'src/chromium.ts',
     'bin/presence-realtime': 'src/bin/presence-realtime.ts',
   },
   format: ['esm', 'cjs'],
@@ -27,5 +28,5 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
-  external: ['vitest', 'msw'],
+  external: ['vitest', 'msw', 'playwright-core'],
 })

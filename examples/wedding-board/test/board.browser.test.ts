@@ -13,6 +13,7 @@ import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { createPresenceClient, type PresenceClient } from '@wedsync/presence-core'
 import { zonedParts } from '@wedsync/presence-server'
+import { launchChromium } from '@wedsync/presence-testing/chromium'
 import {
   DEV_ANON_KEY,
   type RealtimeServer,
@@ -33,7 +34,6 @@ import { on } from '../src/demo/seed-history.js'
 import { connectPresenceApi } from '../src/presence-api.js'
 import { connectRealtime, type RealtimeConnection } from '../src/realtime.js'
 import { createVerifiedTrust } from '../src/verification.js'
-import { launchChromium } from './chromium.js'
 import { FORGED_STATUS, type Forgery, forgedMeta, forgePresence } from './forge.js'
 
 const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url))

@@ -9,11 +9,11 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import { launchChromium } from '@wedsync/presence-testing/chromium'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seededRandom } from '../src/bots/plan.js'
 import { type Demo, startDemo } from '../src/demo/demo.js'
-import { launchChromium } from './chromium.js'
 import { FORGED_STATUS, type Forgery, forgedMeta, forgePresence } from './forge.js'
 
 const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url))

@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { launchChromium } from '@wedsync/presence-testing/chromium'
 import {
   createAccessToken,
   DEV_ANON_KEY,
@@ -19,7 +20,6 @@ import {
 import { build } from 'esbuild'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from '../test/chromium.js'
 
 const START = Date.UTC(2026, 5, 13, 9, 0)
 const SECOND = 1_000

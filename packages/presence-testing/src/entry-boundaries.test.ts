@@ -26,6 +26,18 @@ describe('entry boundaries', () => {
     expect(external('./contract.ts')).toContain('vitest')
   })
 
+  it('playwright-core comes in through /chromium alone', () => {
+    expect(external('./chromium.ts')).toContain('playwright-core')
+    for (const entry of [
+      './index.ts',
+      './msw.ts',
+      './server.ts',
+      './fault-proxy.ts',
+      './contract.ts',
+    ])
+      expect(external(entry)).not.toContain('playwright-core')
+  })
+
   it('the Realtime server is where ws comes in', () => {
     expect(external('./server.ts')).toContain('ws')
   })

@@ -1,7 +1,9 @@
 /**
- * Debian's Chromium driven by playwright-core (Playwright's own browser download cannot be reached
- * from these machines). Each launch gets a fresh profile; QUIC, sync and background networking are
- * off so the browser talks only to the servers the test started.
+ * `@wedsync/presence-testing/chromium`: a browser for browser tests where Playwright's own
+ * download cannot be reached — Debian's Chromium (`apt-get install chromium`, or CHROMIUM_PATH),
+ * driven by playwright-core. Each launch gets a fresh profile (playwright-core passes
+ * --user-data-dir itself); QUIC, sync and background networking are off, so the browser talks only
+ * to the servers the test started. playwright-core is an optional peer: only this entry loads it.
  */
 import { existsSync } from 'node:fs'
 import { type Browser, chromium } from 'playwright-core'
@@ -15,7 +17,6 @@ export async function launchChromium(): Promise<Browser> {
     )
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    // playwright-core passes --headless itself and gives every launch a fresh --user-data-dir.
     headless: true,
     args: [
       '--no-sandbox',
