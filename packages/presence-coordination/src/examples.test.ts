@@ -41,6 +41,20 @@ describe('coordination examples', () => {
     ])
   })
 
+  it('webhook-receiver.mjs', async () => {
+    const { main } = await import('../examples/webhook-receiver.mjs')
+    expect(await main()).toEqual([
+      'subscribed (201): presence.online, presence.offline, presence.custom_status_changed',
+      'secret shown once: whsec_…',
+      'presence.online u-photo (online)',
+      'presence.custom_status_changed u-photo (busy): Shooting the ceremony',
+      'presence.offline u-photo (offline)',
+      'first delivery of msg_demo: 204',
+      'the same event again: 204 (handled once)',
+      'a tampered body: 400',
+    ])
+  })
+
   it('insights.mjs', async () => {
     const { main } = await import('../examples/insights.mjs')
     const lines = await main()

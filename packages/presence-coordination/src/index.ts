@@ -3,7 +3,8 @@
  * notification routing (the router, its pure rules, held-notification stores, the
  * `POST /presence/notifications` extension), the urgent broadcast, and insights (availability
  * patterns from recorded history, `historyPatterns` for team availability's "usually back by",
- * meeting-time suggestions). Reaches the server only
+ * meeting-time suggestions), and presence webhooks (subscriptions, a durable outbox, signed
+ * delivery, the `/presence/webhooks` extension). Reaches the server only
  * through its public seams (extensions, the status-transition hook, extra migrations). Calendar
  * busy is the `/calendar` entry; browser code the `/browser` entry.
  */
@@ -92,3 +93,74 @@ export {
   type UrgentBroadcastResult,
   type UrgentNotificationPayload,
 } from './notifications/urgent-broadcast.js'
+export { type BackoffPolicy, DEFAULT_BACKOFF, retryDelay } from './webhooks/backoff.js'
+export {
+  type AttemptOutcome,
+  createWebhookWorker,
+  type WebhookWorker,
+  type WebhookWorkerOptions,
+} from './webhooks/delivery-worker.js'
+export {
+  generateWebhookSecret,
+  type SignedHeaders,
+  signWebhook,
+} from './webhooks/signing.js'
+export {
+  createSubscriptionSchema,
+  MAX_FILTER_IDS,
+  type PauseReason,
+  type ReplayRequest,
+  replayRequestSchema,
+  updateSubscriptionSchema,
+  WEBHOOK_EVENTS,
+  type WebhookEventType,
+  type WebhookFilter,
+  type WebhookSubscription,
+} from './webhooks/subscription.js'
+export {
+  checkWebhookUrl,
+  isPrivateHost,
+  MAX_WEBHOOK_URL_LENGTH,
+  type WebhookUrlPolicy,
+} from './webhooks/url-policy.js'
+export {
+  DEFAULT_MAX_SUBSCRIPTIONS,
+  MAX_REPLAY,
+  publicSubscription,
+  type WebhookEndpointOptions,
+  type WebhookExtension,
+  webhookEndpoint,
+} from './webhooks/webhook-endpoint.js'
+export {
+  type PresenceEventData,
+  type PresenceTransition,
+  presenceEvents,
+  type WebhookPayload,
+} from './webhooks/webhook-events.js'
+export {
+  createWebhookFanOut,
+  type FanOutResult,
+  type RoomMembers,
+  type WebhookFanOut,
+  type WebhookFanOutOptions,
+} from './webhooks/webhook-fan-out.js'
+export {
+  createWebhookMetrics,
+  DELIVERY_LAG_BUCKETS,
+  type WebhookMetrics,
+  type WebhookMetricsOptions,
+  webhookHealthChecks,
+} from './webhooks/webhook-observability.js'
+export {
+  type ClaimedMessage,
+  createMemoryWebhookStore,
+  type NewMessage,
+  type OutboxStats,
+  type SubscriptionRecord,
+  type WebhookMessage,
+  type WebhookStore,
+} from './webhooks/webhook-store.js'
+export {
+  createSqlWebhookStore,
+  type SqlWebhookStoreOptions,
+} from './webhooks/webhook-store-sql.js'

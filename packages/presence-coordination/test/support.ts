@@ -51,10 +51,12 @@ export function testServer(
   options: Partial<PresenceHandlersOptions> & {
     store?: PresenceStore
     notifications?: NotificationEndpointOptions
+    /** Default: a new fake clock at its usual start. */
+    clock?: FakeClock
   } = {},
 ): TestServer {
-  const clock = createFakeClock()
-  const { notifications, ...rest } = options
+  const { notifications, clock: given, ...rest } = options
+  const clock = given ?? createFakeClock()
   const store = options.store ?? createMemoryStore()
   const handlers = createPresenceHandlers({
     store,

@@ -31,7 +31,7 @@ import type {
   Scheduler,
   TrustMode,
 } from './ports.js'
-import { systemClock, systemScheduler } from './ports.js'
+import { schedulerFor, systemClock } from './ports.js'
 import { type PublishedView, publishedView } from './published-view.js'
 import { createRoom, listen, type PresenceRoom, type RoomConfig, type RoomHandle } from './room.js'
 import type { RoomStateOptions } from './room-state.js'
@@ -163,12 +163,7 @@ export function createPresenceClient(options: PresenceClientOptions): PresenceCl
   if (trust && (typeof trust.wrap !== 'function' || typeof trust.dispose !== 'function'))
     throw invalidArgument('trust must come from createSessionTrust()')
   const clock = options.clock ?? systemClock
-  // A clock that can also schedule (a fake clock in tests) is the scheduler too.
-  const scheduler =
-    options.scheduler ??
-    (typeof (clock as Partial<Scheduler>).schedule === 'function'
-      ? (clock as Clock & Scheduler)
-      : systemScheduler)
+  const scheduler = schedulerFor(clock, options.scheduler)
   const policy = withDefaults(DEFAULT_STATUS_POLICY, options, positive)
   const heartbeat = withDefaults(DEFAULT_HEARTBEAT_POLICY, options.heartbeat)
   const emitter = new EventEmitter<ClientEvents>()

@@ -73,6 +73,7 @@ export {
   type PresenceTransport,
   type PresenceTrust,
   type Scheduler,
+  schedulerFor,
   systemClock,
   systemScheduler,
   type TransportMeta,

@@ -96,6 +96,17 @@ export const systemScheduler: Scheduler = {
   },
 }
 
+/**
+ * The scheduler a shell runs on: the one given, else the clock itself when it can schedule (a fake
+ * clock in tests, so timers follow the time the test sets), else real timers.
+ */
+export function schedulerFor(clock: Clock, scheduler?: Scheduler): Scheduler {
+  if (scheduler) return scheduler
+  return typeof (clock as Partial<Scheduler>).schedule === 'function'
+    ? (clock as Clock & Scheduler)
+    : systemScheduler
+}
+
 /** The session a trust wraps a transport for, with the shell's time and error sink. */
 export interface TrustSession {
   readonly userId: string

@@ -13,8 +13,8 @@ import {
   PresenceError,
   type PresenceTransport,
   type Scheduler,
+  schedulerFor,
   systemClock,
-  systemScheduler,
   type TransportRoom,
 } from '@wedsync/presence-core'
 import { DEFAULT_REJOIN_POLICY, type RejoinPolicy } from './channel-status.js'
@@ -78,11 +78,7 @@ export function createSupabaseTransport(
   if (!(joinWaitMs > 0))
     throw new PresenceError('PRESENCE_INVALID_ARGUMENT', 'joinWaitMs must be a positive number')
   const clock = options.clock ?? systemClock
-  const scheduler =
-    options.scheduler ??
-    (typeof (clock as Partial<Scheduler>).schedule === 'function'
-      ? (clock as Clock & Scheduler)
-      : systemScheduler)
+  const scheduler = schedulerFor(clock, options.scheduler)
   const host = {
     realtime,
     clock,

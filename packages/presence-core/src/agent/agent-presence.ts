@@ -13,13 +13,7 @@
 import { type ClientEvents, createPresenceClient, type PresenceClientOptions } from '../client.js'
 import { createDeadlineTimer } from '../deadline-timer.js'
 import { invalidArgument, PresenceError } from '../errors.js'
-import {
-  type Clock,
-  type Scheduler,
-  systemClock,
-  systemScheduler,
-  type TrustMode,
-} from '../ports.js'
+import { schedulerFor, systemClock, type TrustMode } from '../ports.js'
 import type { PresenceRoom } from '../room.js'
 import type { Activity, ManualStatus, SelfPresence } from '../types.js'
 import { createAgentActivitySource } from './agent-activity.js'
@@ -98,17 +92,6 @@ export interface AgentPresence {
   destroy(): void
 }
 
-/** The clock and scheduler the client will use, picked as createPresenceClient picks them. */
-function timeOf(options: AgentPresenceOptions): { clock: Clock; scheduler: Scheduler } {
-  const clock = options.clock ?? systemClock
-  const scheduler =
-    options.scheduler ??
-    (typeof (clock as Partial<Scheduler>).schedule === 'function'
-      ? (clock as Clock & Scheduler)
-      : systemScheduler)
-  return { clock, scheduler }
-}
-
 /** Creates a client for the agent and enters no room yet: call `enter` for each room. */
 export function createAgentPresence(options: AgentPresenceOptions): AgentPresence {
   if (typeof options !== 'object' || options === null)
@@ -118,7 +101,9 @@ export function createAgentPresence(options: AgentPresenceOptions): AgentPresenc
       throw invalidArgument(`createAgentPresence: \`${name}\` is not an agent option (${instead})`)
   const defaultTtl = checkTtl(options.ttlMs)
   const { ttlMs: _ttl, status, customStatus, ...clientOptions } = options
-  const { clock, scheduler } = timeOf(options)
+  // The clock and scheduler the client will use, picked as createPresenceClient picks them.
+  const clock = options.clock ?? systemClock
+  const scheduler = schedulerFor(clock, options.scheduler)
   const activity = createAgentActivitySource()
   const client = createPresenceClient({
     ...clientOptions,

@@ -23,7 +23,7 @@ import {
   type PresenceClientOptions,
 } from '../client.js'
 import { invalidArgument, PresenceError } from '../errors.js'
-import { type Scheduler, systemScheduler } from '../ports.js'
+import { schedulerFor, systemClock } from '../ports.js'
 import { listen, type PresenceRoom } from '../room.js'
 import type { Activity, PrivacySettings } from '../types.js'
 import { createTabActivity } from './tab-activity.js'
@@ -63,12 +63,7 @@ export function createTabPresenceClient(options: TabPresenceClientOptions): TabP
   if (!(Number.isFinite(hiddenLeaderMs) && hiddenLeaderMs > 0))
     throw invalidArgument('hiddenLeaderMs must be a positive number (ms)')
   const group = options.tabs ?? createTabGroup({ name: String(options.userId) })
-  const { clock } = options
-  const scheduler: Scheduler =
-    options.scheduler ??
-    (typeof (clock as Partial<Scheduler> | undefined)?.schedule === 'function'
-      ? (clock as unknown as Scheduler)
-      : systemScheduler)
+  const scheduler = schedulerFor(options.clock ?? systemClock, options.scheduler)
   const errors = new EventEmitter<Pick<ClientEvents, 'error'>>()
   const report = (error: PresenceError) => {
     errors.emit('error', error)
