@@ -13,13 +13,21 @@ export {
 } from './errors.js'
 export {
   createPresenceApiClient,
+  type LeaveResponse,
   type PresenceApiClient,
   type PresenceApiClientOptions,
   type PublicKeySet,
   type RequestOptions,
   type SessionCredentialRequest,
+  type SessionRequestOptions,
   type StatusResponse,
 } from './http/api-client.js'
+export { SESSION_CREDENTIAL_HEADER } from './http/session-header.js'
 export type { SessionCredentialResponse } from './http/session-routes.js'
 export type { PresenceView } from './privacy/privacy-checker.js'
-export type { PresenceSettings, SettingsUpdate, StatusUpdate } from './validation/schemas.js'
+export type {
+  PresenceSettings,
+  SessionInputsBody,
+  SettingsUpdate,
+  StatusUpdate,
+} from './validation/schemas.js'

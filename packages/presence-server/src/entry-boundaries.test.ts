@@ -23,6 +23,7 @@ describe('entry boundaries', () => {
       './client.ts',
       './errors.ts',
       './http/api-client.ts',
+      './http/session-header.ts',
     ])
   })
 

@@ -49,6 +49,10 @@ export {
   sessionPublicKeySchema,
 } from './credentials/session-credentials.js'
 export {
+  type VerifiedSession,
+  verifySessionCredential,
+} from './credentials/verify-session-credential.js'
+export {
   type ErrorBody,
   errorResponse,
   isPresenceServerError,
@@ -83,6 +87,7 @@ export type {
 } from './http/extensions.js'
 export { createMetrics, LATENCY_BUCKETS, type PresenceMetrics } from './http/metrics.js'
 export { type RouteHandlers, toRouteHandlers } from './http/next-adapter.js'
+export { SESSION_CREDENTIAL_HEADER } from './http/session-header.js'
 export {
   type MayEnterRooms,
   type SessionCredentialResponse,
@@ -123,14 +128,32 @@ export {
 export { type Migration, quoteSchema, type SqlClient } from './sql/migration-runner.js'
 export type {
   EventQuery,
+  HeartbeatOptions,
   PresenceStore,
   RecordStatusResult,
   StatusChange,
   StatusEvent,
   StoredPresence,
+  SweepOptions,
+  SweepResult,
   TargetPresence,
   TeamMember,
 } from './stores/presence-store.js'
+export {
+  aggregateSessions,
+  IMPLICIT_SESSION_ID,
+  SESSION_GRACE_MS,
+  type SessionInputs,
+  type StoredSession,
+  sessionInputsOf,
+  sessionStatus,
+  type UserAggregate,
+} from './stores/session-aggregate.js'
+export {
+  type SessionSweeper,
+  type SessionSweeperOptions,
+  startSessionSweeper,
+} from './stores/session-sweeper.js'
 export { createMemoryStore, type MemoryStoreOptions } from './stores/store-memory.js'
 export {
   CUSTOM_STATUS_LIMITS,
@@ -146,13 +169,16 @@ export {
   heartbeatSchema,
   idSchema,
   lastSeenQuerySchema,
+  leaveSchema,
   MAX_NOTIFICATION_ID_LENGTH,
   notificationIdSchema,
   type PresenceSettings,
   parseInput,
   roomIdSchema,
+  type SessionInputsBody,
   type SettingsUpdate,
   type StatusUpdate,
+  sessionInputsSchema,
   settingsSchema,
   settingsUpdateSchema,
   statusSchema,

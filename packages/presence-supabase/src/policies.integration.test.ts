@@ -4,6 +4,8 @@
  * PGlite. Supabase itself cannot run here: test/test-supabase-db.ts shims the parts of a project the
  * migrations use (roles, auth.jwt(), default privileges, realtime.messages, realtime.topic()).
  */
+
+import { createSqlStore } from '@wedsync/presence-server/postgres'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   claimsOf,
@@ -39,7 +41,7 @@ describe.each(engines)('policies on %s', (_engine, open) => {
   afterAll(() => db?.close())
   beforeEach(async () => {
     await db.exec(`truncate presence_settings, user_last_seen, presence_events, contacts,
-      team_members, presence_rate_limits;
+      team_members, presence_rate_limits, presence_sessions;
       insert into team_members (team_id, user_id, role) values
         ('wedding:123', 'u-ana', 'planner'), ('wedding:123', 'u-ben', 'photographer'),
         ('wedding:123', 'u-cat', 'florist'), ('wedding:999', 'u-dan', 'caterer');`)
@@ -72,6 +74,31 @@ describe.each(engines)('policies on %s', (_engine, open) => {
     ).toEqual([{ visibility: 'team' }])
     await expect(sql(anon, 'select * from presence_settings')).rejects.toThrow(DENIED)
     expect(await sql(service, 'select count(*)::int as n from presence_settings')).toEqual([
+      { n: 2 },
+    ])
+  })
+
+  it("presence_sessions: a user reads their own devices' sessions, writes none; the server writes", async () => {
+    const insert = (who: Requester, userId: string) =>
+      sql(
+        who,
+        `insert into presence_sessions (user_id, session_id, inputs, reported_at, lease_until)
+         values ($1, 'phone', '{"automatic":"online"}', now(), now() + interval '30 seconds')`,
+        [userId],
+      )
+    await insert(service, 'u-ana')
+    await insert(service, 'u-ben')
+    await expect(insert(ana, 'u-ana')).rejects.toThrow(DENIED)
+    expect(await sql(ana, 'select user_id, session_id from presence_sessions')).toEqual([
+      { user_id: 'u-ana', session_id: 'phone' },
+    ])
+    expect(
+      await sql(ana, `update presence_sessions set hidden = true returning user_id`).catch(
+        (error: Error) => error.message,
+      ),
+    ).toMatch(DENIED)
+    await expect(sql(anon, 'select * from presence_sessions')).rejects.toThrow(DENIED)
+    expect(await sql(service, 'select count(*)::int as n from presence_sessions')).toEqual([
       { n: 2 },
     ])
   })
@@ -146,6 +173,42 @@ describe.each(engines)('policies on %s', (_engine, open) => {
       `insert into team_members (team_id, user_id) values ('wedding:123', 'u-eve')`,
     )
     expect((await members(eve)).map((m) => m.user_id)).toEqual(['u-ana', 'u-ben', 'u-cat', 'u-eve'])
+  })
+
+  it("visible_presence shows the server's aggregate of a user's sessions, as rooms do", async () => {
+    // The server's SQL store on this database writes sessions and the aggregate (service role).
+    const store = createSqlStore({
+      client: {
+        query: async (text, params) => ({ rows: await db.query(text, params as unknown[]) }),
+        exec: (text) => db.exec(text),
+      },
+    })
+    const report = (sessionId: string, automatic: 'online' | 'idle', at: number) =>
+      store.recordStatus({
+        userId: 'u-ben',
+        sessionId,
+        status: automatic,
+        session: { automatic },
+        at,
+        leaseUntil: at + 30_000,
+      })
+    await report('phone', 'online', T0)
+    await report('laptop', 'idle', T0 + 1_000) // the laptop idles while the phone is in use
+    const status = async (ms: number) =>
+      (
+        await sql<{ status: string }>(
+          ana,
+          `select status from visible_presence(array['u-ben'], 30000,
+             to_timestamp(${(T0 + ms) / 1000}))`,
+        )
+      )[0]?.status
+    expect(await status(2_000)).toBe('online')
+    // The phone vanishes; once swept, the user is what the laptop says.
+    await store.sweepSessions!(T0 + 30_000)
+    expect(await status(30_000)).toBe('idle')
+    expect(
+      await db.query(`select to_status from presence_events where user_id = 'u-ben' order by id`),
+    ).toEqual([{ to_status: 'online' }, { to_status: 'idle' }])
   })
 
   it('visible_presence: privacy, the last-seen and activity switches, the lease and expiry', async () => {

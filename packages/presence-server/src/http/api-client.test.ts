@@ -49,6 +49,32 @@ describe('createPresenceApiClient', () => {
     expect(seen).not.toHaveProperty('activity')
   })
 
+  it("reports per session, heartbeats and leaves a session, with the session's credential", async () => {
+    const sent: Request[] = []
+    const server = testServer({ basePath: '/api' })
+    const ana = createPresenceApiClient({
+      baseUrl: BASE,
+      accessToken: () => tokenFor('u-ana', server.clock),
+      fetch: (input, init) => {
+        const request = new Request(input, init)
+        sent.push(request.clone())
+        return server.handlers.fetch(request)
+      },
+    })
+    await ana.setStatus({ status: 'online', sessionId: 'phone', session: { automatic: 'online' } })
+    await ana.setStatus({ status: 'idle', sessionId: 'laptop', session: { automatic: 'idle' } })
+    await ana.heartbeat({ sessionId: 'laptop', sessionCredential: 'a-credential' })
+    const left = await ana.leave({ sessionId: 'phone' })
+    expect(left).toMatchObject({ presence: { status: 'idle' }, changed: true })
+    const heartbeat = sent[2]!
+    expect(await heartbeat.json()).toEqual({ sessionId: 'laptop' })
+    // Without an issuer the server ignores the header; the client sends it all the same.
+    expect(heartbeat.headers.get('x-presence-session')).toBe('a-credential')
+    expect(await sent[3]!.json()).toEqual({ sessionId: 'phone' })
+    await ana.heartbeat()
+    expect(await sent[4]!.json()).toEqual({})
+  })
+
   it('reads team availability, with the sentence in the zone asked for', async () => {
     const server = testServer({
       basePath: '/api',

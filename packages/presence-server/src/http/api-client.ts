@@ -10,6 +10,7 @@ import type { TeamAvailabilitySummary } from '../availability/team-summary.js'
 import { PresenceServerError, SERVER_ERRORS, type ServerErrorCode } from '../errors.js'
 import type { PresenceView } from '../privacy/privacy-checker.js'
 import type { PresenceSettings, SettingsUpdate, StatusUpdate } from '../validation/schemas.js'
+import { SESSION_CREDENTIAL_HEADER } from './session-header.js'
 import type { SessionCredentialResponse } from './session-routes.js'
 
 export interface PresenceApiClientOptions {
@@ -30,6 +31,24 @@ export interface PresenceApiClientOptions {
 export interface RequestOptions {
   /** Aborts the request (the promise rejects with the signal's reason). */
   readonly signal?: AbortSignal
+  /**
+   * This session's credential (from `createSession`), sent as `x-presence-session`: a server that
+   * issues credentials takes a report for a named session only with it.
+   */
+  readonly sessionCredential?: string
+}
+
+/** A heartbeat or a leave of one session (absent: the implicit session of clients without one). */
+export interface SessionRequestOptions extends RequestOptions {
+  readonly sessionId?: string
+}
+
+/** The answer of `POST /presence/leave`. */
+export interface LeaveResponse {
+  /** The caller's presence after the leave (absent when the store keeps no sessions). */
+  readonly presence?: PresenceView
+  /** True when the user's status changed. */
+  readonly changed: boolean
 }
 
 export interface StatusResponse {
@@ -63,8 +82,10 @@ export interface PublicKeySet {
 export interface PresenceApiClient {
   /** POST /presence/status: the caller's own status, custom status and activity. */
   setStatus(update: StatusUpdate, options?: RequestOptions): Promise<StatusResponse>
-  /** POST /presence/heartbeat: keeps the caller's last seen fresh. */
-  heartbeat(options?: RequestOptions): Promise<void>
+  /** POST /presence/heartbeat: keeps the caller's last seen and the session's lease fresh. */
+  heartbeat(options?: SessionRequestOptions): Promise<void>
+  /** POST /presence/leave: the session left; it stops counting at once. */
+  leave(options?: SessionRequestOptions): Promise<LeaveResponse>
   getSettings(options?: RequestOptions): Promise<PresenceSettings>
   updateSettings(patch: SettingsUpdate, options?: RequestOptions): Promise<PresenceSettings>
   /** GET /presence/last-seen: what the caller may see of these users, in the order asked. */
@@ -123,6 +144,9 @@ async function errorOf(response: Response): Promise<PresenceServerError> {
   })
 }
 
+const sessionBody = (request: SessionRequestOptions) =>
+  request.sessionId === undefined ? {} : { sessionId: request.sessionId }
+
 export function createPresenceApiClient(options: PresenceApiClientOptions): PresenceApiClient {
   const base = options.baseUrl.replace(/\/+$/, '')
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
@@ -137,6 +161,7 @@ export function createPresenceApiClient(options: PresenceApiClientOptions): Pres
     const headers: Record<string, string> = { accept: 'application/json' }
     if (authenticated) headers.authorization = `Bearer ${await options.accessToken()}`
     if (body !== undefined) headers['content-type'] = 'application/json'
+    if (request.sessionCredential) headers[SESSION_CREDENTIAL_HEADER] = request.sessionCredential
     const response = await doFetch(`${base}${path}`, {
       method,
       headers,
@@ -150,7 +175,8 @@ export function createPresenceApiClient(options: PresenceApiClientOptions): Pres
 
   return {
     setStatus: (update, request) => call('POST', '/presence/status', update, request),
-    heartbeat: (request) => call('POST', '/presence/heartbeat', {}, request),
+    heartbeat: (request = {}) => call('POST', '/presence/heartbeat', sessionBody(request), request),
+    leave: (request = {}) => call('POST', '/presence/leave', sessionBody(request), request),
     async getSettings(request) {
       return (
         await call<{ settings: PresenceSettings }>('GET', '/presence/settings', undefined, request)

@@ -53,6 +53,7 @@ describe('routing', () => {
     expect(handlers.routes.map((r) => `${r.method} ${r.path}`)).toEqual([
       'POST /presence/status',
       'POST /presence/heartbeat',
+      'POST /presence/leave',
       'GET /presence/settings',
       'PUT /presence/settings',
       'GET /presence/last-seen',

@@ -29,6 +29,7 @@ import {
   getSettings,
   getTeamAvailability,
   postHeartbeat,
+  postLeave,
   postStatus,
   putSettings,
 } from './presence-routes.js'
@@ -254,6 +255,12 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
       path: '/presence/heartbeat',
       match: exact('/presence/heartbeat'),
       run: (r) => postHeartbeat(ctx, r),
+    },
+    {
+      method: 'POST',
+      path: '/presence/leave',
+      match: exact('/presence/leave'),
+      run: (r) => postLeave(ctx, r),
     },
     {
       method: 'GET',

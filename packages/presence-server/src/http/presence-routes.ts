@@ -4,28 +4,89 @@
  * PresenceServerError and turned into responses by the handler shell (create-handlers.ts).
  */
 
+import { MAX_CLOCK_SKEW_MS } from '@wedsync/presence-core'
 import { type AvailabilityMember, summarizeTeamAvailability } from '../availability/team-summary.js'
 import { canUseHistory } from '../availability/usually-back.js'
 import { checkTimeZone } from '../availability/zoned-time.js'
+import { verifySessionCredential } from '../credentials/verify-session-credential.js'
 import { PresenceServerError } from '../errors.js'
 import { resolvePresence } from '../privacy/presence-view.js'
 import { redactPresence } from '../privacy/privacy-checker.js'
 import type { RateLimitResult } from '../rate-limit/rate-limiter.js'
+import type { SessionInputs } from '../stores/presence-store.js'
+import { IMPLICIT_SESSION_ID } from '../stores/session-aggregate.js'
 import {
   heartbeatSchema,
   idSchema,
   lastSeenQuerySchema,
+  leaveSchema,
   parseInput,
+  type SessionInputsBody,
   type SettingsUpdate,
   settingsUpdateSchema,
   statusUpdateSchema,
 } from '../validation/schemas.js'
 import { json, readJson } from './bodies.js'
 import { consume, type RouteContext, stored } from './route-context.js'
+import { SESSION_CREDENTIAL_HEADER } from './session-header.js'
 
 function ownOnly(callerId: string, bodyUserId: string | undefined): void {
   if (bodyUserId !== undefined && bodyUserId !== callerId)
     throw new PresenceServerError('PRESENCE_FORBIDDEN', 'You can only change your own presence')
+}
+
+/**
+ * The session a report is for. With an issuer (verified presence) a named session must come with
+ * its credential, issued to the caller for that session: nobody writes into a session they do not
+ * hold. Without one, the client's id, which only ever names one of the caller's own sessions
+ * (sessions are kept per user). Absent: the implicit session of clients that send no id.
+ */
+async function sessionOf(
+  ctx: RouteContext,
+  request: Request,
+  userId: string,
+  bodySessionId: string | undefined,
+): Promise<string | undefined> {
+  const credential = request.headers.get(SESSION_CREDENTIAL_HEADER)
+  if (!ctx.sessions) return bodySessionId
+  if (credential === null) {
+    if (bodySessionId === undefined) return undefined
+    throw new PresenceServerError(
+      'PRESENCE_FORBIDDEN',
+      `A session id needs its session credential (${SESSION_CREDENTIAL_HEADER})`,
+    )
+  }
+  const verified = await verifySessionCredential(
+    credential,
+    ctx.sessions.issuer.jwks(),
+    ctx.clock.now(),
+  )
+  if (
+    verified.userId !== userId ||
+    (bodySessionId !== undefined && verified.sessionId !== bodySessionId)
+  )
+    throw new PresenceServerError('PRESENCE_FORBIDDEN', 'Invalid session credential')
+  return verified.sessionId
+}
+
+/**
+ * The inputs with their stamps bounded as rooms bound them (presence-core's MAX_CLOCK_SKEW_MS): a
+ * stamp further ahead of the server's clock counts as stamped at that bound.
+ */
+function boundedInputs(inputs: SessionInputsBody, now: number): SessionInputs {
+  const bound = now + MAX_CLOCK_SKEW_MS
+  const at = (stamp: number) => Math.min(stamp, bound)
+  return {
+    automatic: inputs.automatic,
+    ...(inputs.manual
+      ? { manual: { status: inputs.manual.status, at: at(inputs.manual.at) } }
+      : {}),
+    ...(inputs.custom
+      ? { custom: { status: inputs.custom.status, at: at(inputs.custom.at) } }
+      : {}),
+    ...(inputs.calendar ? { calendar: inputs.calendar } : {}),
+    ...(inputs.activeAgo === undefined ? {} : { activeAgo: inputs.activeAgo }),
+  }
 }
 
 function rateLimitHeaders(result: RateLimitResult, now: number): HeadersInit {
@@ -45,6 +106,7 @@ export async function postStatus(ctx: RouteContext, request: Request): Promise<R
     'status update',
   )
   ownOnly(userId, body.userId)
+  const sessionId = await sessionOf(ctx, request, userId, body.sessionId)
   const limit = await consume(ctx, ctx.statusLimiter, 'status', userId)
   const now = ctx.clock.now()
   const result = await stored(
@@ -52,12 +114,18 @@ export async function postStatus(ctx: RouteContext, request: Request): Promise<R
       userId,
       status: body.status,
       at: now,
+      leaseUntil: now + ctx.leaseMs,
       ...(body.customStatus === undefined ? {} : { customStatus: body.customStatus }),
       ...(body.activity === undefined ? {} : { activity: body.activity }),
+      ...(sessionId === undefined ? {} : { sessionId }),
+      ...(body.session ? { session: boundedInputs(body.session, now) } : {}),
     }),
   )
   ctx.metrics.statusUpdate(body.status)
-  if (result.transition) ctx.onStatusChange?.({ userId, status: body.status, at: now }, request)
+  // The user's transition (their aggregate), not this session's: one device going idle while
+  // another is online is no transition.
+  if (result.transition)
+    ctx.onStatusChange?.({ userId, status: result.transition.to, at: now }, request)
   return json(
     {
       presence: resolvePresence(userId, result.presence, now, ctx.leaseMs),
@@ -77,9 +145,38 @@ export async function postHeartbeat(ctx: RouteContext, request: Request): Promis
     'heartbeat',
   )
   ownOnly(userId, body.userId)
+  const sessionId = await sessionOf(ctx, request, userId, body.sessionId)
   await consume(ctx, ctx.heartbeatLimiter, 'heartbeat', userId)
-  await stored(ctx.store.recordHeartbeat(userId, ctx.clock.now()))
+  const now = ctx.clock.now()
+  await stored(
+    ctx.store.recordHeartbeat(userId, now, {
+      leaseUntil: now + ctx.leaseMs,
+      ...(sessionId === undefined ? {} : { sessionId }),
+    }),
+  )
   return new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } })
+}
+
+/**
+ * POST /presence/leave — the caller's session left cleanly (closed the app, signed out): it stops
+ * counting at once instead of at the end of its lease. With a store that keeps no sessions it
+ * changes nothing (the lease ends it).
+ */
+export async function postLeave(ctx: RouteContext, request: Request): Promise<Response> {
+  const { userId } = await ctx.authenticate(request)
+  const body = parseInput(leaveSchema, await readJson(request, ctx.maxBodyBytes, {}), 'leave')
+  const sessionId = (await sessionOf(ctx, request, userId, body.sessionId)) ?? IMPLICIT_SESSION_ID
+  await consume(ctx, ctx.heartbeatLimiter, 'heartbeat', userId)
+  const now = ctx.clock.now()
+  const result = ctx.store.endSession
+    ? await stored(ctx.store.endSession(userId, sessionId, now))
+    : undefined
+  if (result?.transition)
+    ctx.onStatusChange?.({ userId, status: result.transition.to, at: now }, request)
+  return json({
+    ...(result ? { presence: resolvePresence(userId, result.presence, now, ctx.leaseMs) } : {}),
+    changed: result?.transition !== undefined,
+  })
 }
 
 /** GET /presence/settings — the caller's own privacy settings. */

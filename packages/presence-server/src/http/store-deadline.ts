@@ -16,7 +16,7 @@
 import { type Scheduler, systemScheduler } from '@wedsync/presence-core'
 import { isPresenceServerError, PresenceServerError } from '../errors.js'
 import type { RateLimiter } from '../rate-limit/rate-limiter.js'
-import type { PresenceStore } from '../stores/presence-store.js'
+import type { PresenceStore, SweepOptions } from '../stores/presence-store.js'
 
 export const DEFAULT_STORE_TIMEOUT_MS = 2_000
 /** Matches the default pg pool size: more would only queue in the driver, unbounded. */
@@ -159,7 +159,19 @@ export function gateStore(store: PresenceStore, gate: StoreGate): PresenceStore 
       const notAfter = Math.min(deadline, change.notAfter ?? deadline)
       return call(() => store.recordStatus({ ...change, notAfter }))
     },
-    recordHeartbeat: (userId, at) => call(() => store.recordHeartbeat(userId, at)),
+    recordHeartbeat: (userId, at, options) =>
+      call(() => store.recordHeartbeat(userId, at, options)),
+    ...(store.endSession && {
+      endSession: (userId: string, sessionId: string, at: number) =>
+        call(() => store.endSession!(userId, sessionId, at)),
+    }),
+    // The sweeper is not a request: it has no caller waiting, so it is not behind the gate.
+    ...(store.sweepSessions && {
+      sweepSessions: (now: number, options?: SweepOptions) => store.sweepSessions!(now, options),
+    }),
+    ...(store.sessionsOf && {
+      sessionsOf: (userId: string) => call(() => store.sessionsOf!(userId)),
+    }),
     presenceFor: (viewerId, userIds) => call(() => store.presenceFor(viewerId, userIds)),
     teamMembers: (teamId) => call(() => store.teamMembers(teamId)),
     addTeamMember: (member) => call(() => store.addTeamMember(member)),

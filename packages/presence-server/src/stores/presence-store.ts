@@ -6,11 +6,18 @@
 import type { Activity, CustomStatus, Status } from '@wedsync/presence-core'
 import type { Relationship } from '../privacy/privacy-checker.js'
 import type { PresenceSettings, SettingsUpdate } from '../validation/schemas.js'
+import type { SessionInputs, StoredSession } from './session-aggregate.js'
 
-/** A user's stored presence (the `user_last_seen` row). Times are epoch ms. */
+export type { SessionInputs, StoredSession }
+
+/**
+ * A user's stored presence (the `user_last_seen` row). Times are epoch ms. Status, custom status
+ * and activity are the aggregate of the user's live sessions (presence-core's `aggregateMember`,
+ * the rule rooms use), recomputed whenever a session reports, leaves or expires.
+ */
 export interface StoredPresence {
   readonly userId: string
-  /** The status the user last reported. Readers apply the lease: see `resolvePresence`. */
+  /** The user's aggregate status. Readers still apply the lease: see `resolvePresence`. */
   readonly status: Status
   readonly lastSeenAt: number
   /** When `status` last changed. */
@@ -19,13 +26,32 @@ export interface StoredPresence {
   readonly activity?: Activity
 }
 
+/**
+ * One session's status report. `status`, `customStatus` and `activity` are what old clients send
+ * (they become the session's inputs: see `inputsFromReport`); `session` carries the inputs
+ * themselves, as the session publishes them in rooms, and then `status` is only what the session
+ * shows. The user's stored status is the aggregate of all their live sessions either way.
+ */
 export interface StatusChange {
   readonly userId: string
+  /**
+   * What the session shows. `offline` hides the session (appear offline) until it reports again;
+   * a session that leaves is ended with `endSession`.
+   */
   readonly status: Status
   readonly at: number
-  /** Absent: keep the stored one; null: clear it. */
+  /** Absent: keep the session's one; null: clear it. */
   readonly customStatus?: CustomStatus | null
   readonly activity?: Activity | null
+  /**
+   * The reporting session (scoped to `userId`: two users' sessions never meet). Absent: the
+   * user's one implicit session, which is what clients that send no session id share.
+   */
+  readonly sessionId?: string
+  /** The session's inputs to aggregation (new clients); absent: derived from `status`. */
+  readonly session?: SessionInputs
+  /** Until when the session counts as live without news. Default `at` + 30 s. */
+  readonly leaseUntil?: number
   /**
    * Wall-clock time (`Date.now()`, not the handlers' clock) after which the update must not be
    * applied: its request has been answered 503 by then. The handlers set it to the store
@@ -51,8 +77,36 @@ export interface StatusEvent {
 
 export interface RecordStatusResult {
   readonly presence: StoredPresence
-  /** Present when the status changed (or was recorded for the first time). */
+  /** Present when the user's status changed (or was recorded for the first time). */
   readonly transition?: StatusEvent
+  /** True when the user's (aggregate) custom status changed. */
+  readonly customStatusChanged?: boolean
+}
+
+/** A heartbeat's session; absent fields as in `StatusChange`. */
+export interface HeartbeatOptions {
+  readonly sessionId?: string
+  readonly leaseUntil?: number
+}
+
+/** What one sweep did. */
+export interface SweepResult {
+  /**
+   * Sessions removed: their lease ended more than the grace (`SESSION_GRACE_MS`, 10 minutes)
+   * ago. Until then a session past its lease counts for nothing, and a heartbeat revives it.
+   */
+  readonly expired: number
+  /** Users whose aggregate was recomputed. */
+  readonly users: number
+  /** The users' status transitions the sweep recorded (a user going offline, idle…). */
+  readonly transitions: readonly StatusEvent[]
+  /** Users whose custom status changed (expired) in this sweep. */
+  readonly customStatusChanged: readonly string[]
+}
+
+export interface SweepOptions {
+  /** Most users recomputed in one call. Default 500. */
+  readonly limit?: number
 }
 
 /** What the privacy checker needs about one target, from one viewer's point of view. */
@@ -83,11 +137,14 @@ export interface EventQuery {
  * Guarantees every implementation gives (checked by the contract suite):
  * - settings reads return the defaults until a user saves settings; `updateSettings` merges the
  *   patch atomically and the next read returns the result;
- * - `recordStatus` stores status, custom status and activity, never moves `lastSeenAt` backwards,
- *   and records a transition exactly when the status differs from the stored one (or there was
- *   none); concurrent calls for one user are serialized, so each transition's `from` is the
- *   status it replaced;
- * - `recordHeartbeat` only moves `lastSeenAt` forward (a first heartbeat stores `online`);
+ * - `recordStatus` stores the session's report and the user's aggregate over their live sessions
+ *   (status, custom status, activity), never moves `lastSeenAt` backwards, and records a
+ *   transition exactly when the user's status differs from the stored one (or there was none):
+ *   one device going idle while another is online records nothing; concurrent calls for one user
+ *   are serialized, so each transition's `from` is the status it replaced;
+ * - `recordHeartbeat` only moves `lastSeenAt` forward (a first heartbeat stores `online`) and
+ *   renews its session's lease;
+ * - `sweepSessions` expires sessions by lease and records the user's transitions, once;
  * - `presenceFor` answers one entry per requested id, in request order, duplicates included;
  * - membership and contact writes are idempotent.
  */
@@ -95,7 +152,30 @@ export interface PresenceStore {
   getSettings(userId: string): Promise<PresenceSettings>
   updateSettings(userId: string, patch: SettingsUpdate, at: number): Promise<PresenceSettings>
   recordStatus(change: StatusChange): Promise<RecordStatusResult>
-  recordHeartbeat(userId: string, at: number): Promise<void>
+  /**
+   * Renews the session's lease (the implicit session without `sessionId`) and last seen. A
+   * session past its lease but within the grace comes back with what it last reported; one the
+   * store does not hold (never reported, or removed) starts as `online`.
+   */
+  recordHeartbeat(userId: string, at: number, options?: HeartbeatOptions): Promise<void>
+  /**
+   * Removes sessions whose lease ended at or before `now` and recomputes the aggregate of every
+   * user whose status can change by time alone by `now` (a lease, a custom status's expiry, a
+   * calendar's end). Durable: what is due is found in the store, not in memory. Safe to run from
+   * several instances at once: a user is recomputed by one of them, and a transition is recorded
+   * once. Stores without sessions (before 0.2) may leave it out.
+   */
+  /**
+   * The session left cleanly (a room's leave): it is removed and the user's aggregate recomputed
+   * at `at`. Ending a session the store does not hold changes nothing.
+   */
+  endSession?(userId: string, sessionId: string, at: number): Promise<RecordStatusResult>
+  sweepSessions?(now: number, options?: SweepOptions): Promise<SweepResult>
+  /**
+   * The user's sessions as stored, oldest report first: live ones and those past their lease
+   * within the grace (`leaseUntil` tells which).
+   */
+  sessionsOf?(userId: string): Promise<StoredSession[]>
   presenceFor(viewerId: string, userIds: readonly string[]): Promise<TargetPresence[]>
   /** Members ordered by user id. */
   teamMembers(teamId: string): Promise<TeamMember[]>

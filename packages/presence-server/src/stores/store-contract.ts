@@ -6,7 +6,8 @@
 import type { Status } from '@wedsync/presence-core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DEFAULT_PRESENCE_SETTINGS } from '../validation/schemas.js'
-import type { PresenceStore } from './presence-store.js'
+import type { PresenceStore, SessionInputs, StatusChange } from './presence-store.js'
+import { SESSION_GRACE_MS } from './session-aggregate.js'
 
 export interface StoreContractSetup {
   /** A fresh, empty store (a new schema, a new instance…). */
@@ -16,6 +17,26 @@ export interface StoreContractSetup {
 }
 
 const T0 = Date.UTC(2026, 5, 13, 9, 0)
+const LEASE = 30_000
+
+/** A new client's report of one session's inputs at `at`, with the default lease. */
+function report(
+  userId: string,
+  sessionId: string,
+  at: number,
+  session: SessionInputs,
+  extra: Partial<StatusChange> = {},
+): StatusChange {
+  return {
+    userId,
+    sessionId,
+    at,
+    status: session.manual?.status ?? session.automatic,
+    session,
+    leaseUntil: at + LEASE,
+    ...extra,
+  }
+}
 
 export function runPresenceStoreContract(
   name: string,
@@ -312,6 +333,255 @@ export function runPresenceStoreContract(
       expect(seen?.presence?.customStatus).toEqual({ text, emoji: '🏴󠁧󠁢󠁳󠁣󠁴󠁿' })
       expect(seen?.presence?.activity).toEqual({ action: 'viewing', page: '/w/123?x="1"&y=<b>' })
       expect(await store.getSettings('u-viewer')).toEqual(DEFAULT_PRESENCE_SETTINGS)
+    })
+
+    // Stores that keep sessions (memory, Postgres, PGlite); others skip these (Supabase's, for now).
+    describe('sessions', () => {
+      it("aggregates a user's sessions as rooms do: a second device going idle records nothing", async (context) => {
+        if (!store.sweepSessions) return context.skip() // a store without sessions
+        const phone = await store.recordStatus(
+          report('u-ana', 'phone', T0, { automatic: 'online' }),
+        )
+        expect(phone.transition).toEqual({ userId: 'u-ana', from: null, to: 'online', at: T0 })
+        const laptop = await store.recordStatus(
+          report('u-ana', 'laptop', T0 + 1_000, { automatic: 'idle' }),
+        )
+        expect(laptop.transition).toBeUndefined()
+        expect(laptop.presence.status).toBe('online')
+        const idle = await store.recordStatus(
+          report('u-ana', 'phone', T0 + 2_000, { automatic: 'idle' }),
+        )
+        expect(idle.transition).toEqual({
+          userId: 'u-ana',
+          from: 'online',
+          to: 'idle',
+          at: T0 + 2_000,
+        })
+        expect((await store.statusEvents('u-ana')).map((e) => e.to)).toEqual(['online', 'idle'])
+        expect((await store.sessionsOf!('u-ana')).map((x) => x.sessionId)).toEqual([
+          'laptop',
+          'phone',
+        ])
+      })
+
+      it('a manual status applies to the user, the latest stamp winning across sessions', async (context) => {
+        if (!store.sweepSessions) return context.skip() // a store without sessions
+        await store.recordStatus(report('u-ana', 'phone', T0, { automatic: 'online' }))
+        const busy = await store.recordStatus(
+          report('u-ana', 'laptop', T0 + 1, {
+            automatic: 'online',
+            manual: { status: 'busy', at: T0 + 1 },
+          }),
+        )
+        expect(busy.presence.status).toBe('busy')
+        // The phone still reports no manual status: the laptop's busy stays.
+        const still = await store.recordStatus(
+          report('u-ana', 'phone', T0 + 2, { automatic: 'online' }),
+        )
+        expect(still.presence.status).toBe('busy')
+        const cleared = await store.recordStatus(
+          report('u-ana', 'phone', T0 + 3, {
+            automatic: 'idle',
+            manual: { status: null, at: T0 + 3 },
+          }),
+        )
+        expect(cleared.presence.status).toBe('online') // the laptop is online
+        expect((await store.statusEvents('u-ana')).map((e) => e.to)).toEqual([
+          'online',
+          'busy',
+          'online',
+        ])
+      })
+
+      it('keeps sessions per user: the same session id of another user is another session', async (context) => {
+        if (!store.sweepSessions) return context.skip() // a store without sessions
+        await store.recordStatus(report('u-ana', 's1', T0, { automatic: 'online' }))
+        await store.recordStatus(
+          report('u-ben', 's1', T0, { automatic: 'online', manual: { status: 'busy', at: T0 } }),
+        )
+        const [ana, ben] = await store.presenceFor('u-viewer', ['u-ana', 'u-ben'])
+        expect([ana?.presence?.status, ben?.presence?.status]).toEqual(['online', 'busy'])
+      })
+
+      it('sweeps sessions past their lease, records the transition once, and is durable', async (context) => {
+        if (!store.sweepSessions) return context.skip() // a store without sessions
+        await store.recordStatus(report('u-ana', 'phone', T0, { automatic: 'online' }))
+        await store.recordStatus(
+          report('u-ana', 'laptop', T0, { automatic: 'idle' }, { leaseUntil: T0 + 2 * LEASE }),
+        )
+        const early = await store.sweepSessions!(T0 + LEASE - 1)
+        expect(early.transitions).toEqual([])
+        // Several sweeps at once (instances): the phone's expiry is one transition.
+        const sweeps = await Promise.all([
+          store.sweepSessions!(T0 + LEASE),
+          store.sweepSessions!(T0 + LEASE),
+          store.sweepSessions!(T0 + LEASE),
+        ])
+        expect(sweeps.flatMap((r) => r.transitions)).toEqual([
+          { userId: 'u-ana', from: 'online', to: 'idle', at: T0 + LEASE },
+        ])
+        const [seen] = await store.presenceFor('u-viewer', ['u-ana'])
+        expect(seen?.presence?.status).toBe('idle')
+        // The phone is kept, counting for nothing, until the grace is over.
+        const kept = await store.sessionsOf!('u-ana')
+        expect(kept.map((x) => [x.sessionId, x.leaseUntil])).toEqual([
+          ['laptop', T0 + 2 * LEASE],
+          ['phone', T0 + LEASE],
+        ])
+        const last = await store.sweepSessions!(T0 + 2 * LEASE)
+        expect(last.transitions.map((e) => [e.from, e.to])).toEqual([['idle', 'offline']])
+        expect((await store.sweepSessions!(T0 + 3 * LEASE)).transitions).toEqual([])
+        const removed = await store.sweepSessions!(T0 + 2 * LEASE + SESSION_GRACE_MS)
+        expect(removed.expired).toBe(2)
+        expect(await store.sessionsOf!('u-ana')).toEqual([])
+        expect((await store.statusEvents('u-ana')).map((e) => e.to)).toEqual([
+          'online',
+          'idle',
+          'offline',
+        ])
+      })
+
+      it('sweeps at most `limit` users a call, until none is due', async (context) => {
+        if (!store.sweepSessions) return context.skip() // a store without sessions
+        const users = Array.from({ length: 25 }, (_, i) => `u-${String(i).padStart(2, '0')}`)
+        await Promise.all(
+          users.map((userId, i) =>
+            store.recordStatus(
+              report(userId, 'phone', T0, { automatic: 'online' }, { leaseUntil: T0 + 1_000 + i }),
+            ),
+          ),
+        )
+        const now = T0 + 60_000
+        const first = await store.sweepSessions!(now, { limit: 10 })
+        const second = await store.sweepSessions!(now, { limit: 10 })
+        const third = await store.sweepSessions!(now, { limit: 10 })
+        expect([first.users, second.users, third.users]).toEqual([10, 10, 5])
+        // The most overdue first.
+        expect(first.transitions.map((e) => e.userId).sort()).toEqual(users.slice(0, 10))
+        const all = [first, second, third].flatMap((r) => r.transitions)
+        expect(all.map((e) => e.userId).sort()).toEqual(users)
+        expect(all.every((e) => e.from === 'online' && e.to === 'offline')).toBe(true)
+        expect((await store.sweepSessions!(now)).users).toBe(0)
+      })
+
+      it('a heartbeat renews its session: the sweep leaves it live', async (context) => {
+        if (!store.sweepSessions) return context.skip() // a store without sessions
+        await store.recordStatus(report('u-ana', 'phone', T0, { automatic: 'online' }))
+        await store.recordHeartbeat('u-ana', T0 + 20_000, {
+          sessionId: 'phone',
+          leaseUntil: T0 + 20_000 + LEASE,
+        })
+        const sweep = await store.sweepSessions!(T0 + LEASE + 1)
+        expect(sweep.transitions).toEqual([])
+        expect(sweep.users).toBe(0) // nothing was due: the heartbeat moved the sweep
+        const [seen] = await store.presenceFor('u-viewer', ['u-ana'])
+        expect(seen?.presence?.status).toBe('online')
+        expect(seen?.presence?.lastSeenAt).toBe(T0 + 20_000)
+        // A heartbeat after the lease ended (within the grace) brings the session back.
+        const gone = await store.sweepSessions!(T0 + 20_000 + LEASE)
+        expect(gone.transitions.map((e) => e.to)).toEqual(['offline'])
+        await store.recordHeartbeat('u-ana', T0 + 60_000, { sessionId: 'phone' })
+        const [back] = await store.presenceFor('u-viewer', ['u-ana'])
+        expect(back?.presence?.status).toBe('online')
+        expect((await store.statusEvents('u-ana')).map((e) => e.to)).toEqual([
+          'online',
+          'offline',
+          'online',
+        ])
+      })
+
+      it('a heartbeat after a lapse revives the session with what it last reported', async (context) => {
+        if (!store.sweepSessions) return context.skip() // a store without sessions
+        // An old client: busy, then only heartbeats, one of them late (a throttled tab).
+        await store.recordStatus({
+          userId: 'u-ana',
+          status: 'busy',
+          at: T0,
+          leaseUntil: T0 + LEASE,
+        })
+        const lapse = await store.sweepSessions!(T0 + LEASE)
+        expect(lapse.transitions.map((e) => e.to)).toEqual(['offline'])
+        await store.recordHeartbeat('u-ana', T0 + 50_000, { leaseUntil: T0 + 50_000 + LEASE })
+        const [back] = await store.presenceFor('u-viewer', ['u-ana'])
+        expect(back?.presence?.status).toBe('busy')
+        expect((await store.statusEvents('u-ana')).map((e) => e.to)).toEqual([
+          'busy',
+          'offline',
+          'busy',
+        ])
+        // Past the grace it is gone: a heartbeat then starts a fresh session, online.
+        await store.sweepSessions!(T0 + 50_000 + LEASE + SESSION_GRACE_MS)
+        const late = T0 + 50_000 + LEASE + SESSION_GRACE_MS + 1
+        await store.recordHeartbeat('u-ana', late, { leaseUntil: late + LEASE })
+        const [fresh] = await store.presenceFor('u-viewer', ['u-ana'])
+        expect(fresh?.presence?.status).toBe('online')
+      })
+
+      it('a session that leaves is gone at once; the user is what the others say', async (context) => {
+        if (!store.sweepSessions) return context.skip() // a store without sessions
+        await store.recordStatus(
+          report('u-ana', 'phone', T0, {
+            automatic: 'online',
+            custom: {
+              status: { text: 'At a venue' },
+              at: T0,
+            },
+          }),
+        )
+        await store.recordStatus(report('u-ana', 'laptop', T0, { automatic: 'away' }))
+        const left = await store.endSession!('u-ana', 'phone', T0 + 5_000)
+        expect(left.presence.status).toBe('away')
+        expect(left.presence.customStatus).toBeUndefined()
+        expect(left.customStatusChanged).toBe(true)
+        expect(left.transition?.to).toBe('away')
+        const last = await store.endSession!('u-ana', 'laptop', T0 + 6_000)
+        expect(last.presence.status).toBe('offline')
+        expect((await store.endSession!('u-ana', 'laptop', T0 + 7_000)).transition).toBeUndefined()
+        // Ending a session nobody holds stores nothing, for a user never seen either.
+        const none = await store.endSession!('u-nobody', 'phone', T0)
+        expect(none.transition).toBeUndefined()
+        expect(await store.statusEvents('u-nobody')).toEqual([])
+        expect((await store.presenceFor('u-viewer', ['u-nobody']))[0]?.presence).toBeUndefined()
+      })
+
+      it('custom status expiry and the end of a calendar window are swept', async (context) => {
+        if (!store.sweepSessions) return context.skip() // a store without sessions
+        await store.recordStatus(
+          report(
+            'u-ana',
+            'phone',
+            T0,
+            {
+              automatic: 'online',
+              custom: { status: { text: 'Lunch', expiresAt: T0 + 10_000 }, at: T0 },
+              calendar: { text: 'Ceremony', until: T0 + 20_000 },
+            },
+            { leaseUntil: T0 + 10 * LEASE },
+          ),
+        )
+        let [seen] = await store.presenceFor('u-viewer', ['u-ana'])
+        expect(seen?.presence?.status).toBe('busy')
+        expect(seen?.presence?.customStatus).toEqual({ text: 'Lunch', expiresAt: T0 + 10_000 })
+        const expiry = await store.sweepSessions!(T0 + 10_000)
+        expect(expiry.customStatusChanged).toEqual(['u-ana'])
+        expect(expiry.transitions).toEqual([])
+        const end = await store.sweepSessions!(T0 + 20_000)
+        expect(end.transitions.map((e) => [e.from, e.to])).toEqual([['busy', 'online']])
+        ;[seen] = await store.presenceFor('u-viewer', ['u-ana'])
+        expect(seen?.presence?.customStatus).toBeUndefined()
+        expect(seen?.presence?.status).toBe('online')
+      })
+
+      it('clients without a session id share one implicit session: offline hides it', async (context) => {
+        if (!store.sweepSessions) return context.skip() // a store without sessions
+        await store.recordStatus({ userId: 'u-ana', status: 'busy', at: T0 })
+        await store.recordStatus(report('u-ana', 'phone', T0 + 1, { automatic: 'idle' }))
+        const [both] = await store.presenceFor('u-viewer', ['u-ana'])
+        expect(both?.presence?.status).toBe('busy') // the old client's busy applies everywhere
+        await store.recordStatus({ userId: 'u-ana', status: 'offline', at: T0 + 2 })
+        const [phoneOnly] = await store.presenceFor('u-viewer', ['u-ana'])
+        expect(phoneOnly?.presence?.status).toBe('idle')
+      })
     })
 
     it('answers ping while open', async () => {

@@ -80,6 +80,7 @@ describe('migrations on Postgres', () => {
       'presence_events',
       'presence_migrations',
       'presence_rate_limits',
+      'presence_sessions',
       'presence_settings',
       'team_members',
       'user_last_seen',

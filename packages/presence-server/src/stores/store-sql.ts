@@ -1,8 +1,8 @@
 /**
  * The PresenceStore over SQL, shared by the Postgres (pg) and PGlite stores. Every method is one
- * statement, so it is atomic on its own: `recordStatus` updates the row and records the
- * transition from the status it replaced under the row lock. Table names are qualified with the
- * store's schema, so a pool without a search_path works too.
+ * statement, so it is atomic on its own, except the session writes (store-sql-sessions.ts): a
+ * read, then one conditional write whose version check makes the pair atomic. Table names are
+ * qualified with the store's schema, so a pool without a search_path works too.
  */
 import type { Activity, CustomStatus, Status } from '@wedsync/presence-core'
 import { quoteSchema, type SqlClient } from '../sql/migration-runner.js'
@@ -12,15 +12,8 @@ import {
   type PresenceSettings,
   type Visibility,
 } from '../validation/schemas.js'
-import {
-  type PresenceStore,
-  pastDeadline,
-  type RecordStatusResult,
-  type StatusChange,
-  type StoredPresence,
-  type TargetPresence,
-} from './presence-store.js'
-import { createWriteCoalescer, distinctRounds } from './write-coalescer.js'
+import type { PresenceStore, StoredPresence, TargetPresence } from './presence-store.js'
+import { createSqlSessions } from './store-sql-sessions.js'
 
 export interface SqlStoreOptions {
   readonly client: SqlClient
@@ -28,9 +21,12 @@ export interface SqlStoreOptions {
   readonly schema?: string
   /** Called by `close()` (ends the pool, closes PGlite). */
   readonly onClose?: () => Promise<void>
-  /** Heartbeat batches written at once (group commit). Default 2. */
+  /**
+   * Kept for compatibility; unused since status reports are aggregated per session (each
+   * user's writes are queued in process, see store-sql-sessions.ts).
+   */
   readonly heartbeatWriters?: number
-  /** Status-update batches written at once (group commit). Default 2. */
+  /** Kept for compatibility; unused (see `heartbeatWriters`). */
   readonly statusWriters?: number
 }
 
@@ -110,120 +106,13 @@ export function createSqlStore(options: SqlStoreOptions): PresenceStore {
   const s = quoteSchema(options.schema ?? 'public')
   const d = DEFAULT_PRESENCE_SETTINGS
 
-  // Status updates are group-committed too: one statement per round of distinct users (a
-  // statement may not update a row twice), rows locked in user-id order so concurrent batches
-  // cannot deadlock. Each row's transition is taken from the status it replaced, under its lock.
-  // An update past its `notAfter` by the database's clock is left out (its client was answered
-  // 503): a statement that reaches a database only after a stall does not apply it late.
-  const recordStatusSql = `
-with input as (
-  select * from unnest($1::text[], $2::float8[], $3::text[], $4::boolean[], $5::text[],
-    $6::text[], $7::float8[], $8::boolean[], $9::text[], $10::float8[])
-    as t(user_id, at, status, set_custom, custom_text, custom_emoji, custom_expires, set_activity,
-      activity, not_after)
-), up as (
-  insert into ${s}.user_last_seen as u (user_id, last_seen_at, last_status, previous_status,
-    status_changed_at, custom_status_text, custom_status_emoji, custom_status_expires_at, activity)
-  select user_id, ${ts('at')}, status, null, ${ts('at')}, custom_text, custom_emoji,
-    ${ts('custom_expires')}, activity::jsonb
-  from input
-  where not_after is null or clock_timestamp() <= ${ts('not_after')}
-  order by user_id
-  on conflict (user_id) do update set
-    last_seen_at = greatest(u.last_seen_at, excluded.last_seen_at),
-    previous_status = u.last_status,
-    last_status = excluded.last_status,
-    status_changed_at = case when u.last_status = excluded.last_status
-      then u.status_changed_at else excluded.status_changed_at end,
-    custom_status_text = case when (select set_custom from input i where i.user_id = u.user_id)
-      then excluded.custom_status_text else u.custom_status_text end,
-    custom_status_emoji = case when (select set_custom from input i where i.user_id = u.user_id)
-      then excluded.custom_status_emoji else u.custom_status_emoji end,
-    custom_status_expires_at = case when (select set_custom from input i where i.user_id = u.user_id)
-      then excluded.custom_status_expires_at else u.custom_status_expires_at end,
-    activity = case when (select set_activity from input i where i.user_id = u.user_id)
-      then excluded.activity else u.activity end,
-    updated_at = now()
-  returning u.*
-), ev as (
-  insert into ${s}.presence_events (user_id, from_status, to_status, occurred_at)
-  select up.user_id, up.previous_status, up.last_status, ${ts('i.at')}
-  from up join input i on i.user_id = up.user_id
-  where up.previous_status is distinct from up.last_status
-  returning user_id, from_status
-)
-select ${PRESENCE_COLUMNS}, ev.user_id is not null as transitioned, ev.from_status
-from up u left join ev on ev.user_id = u.user_id`
-
-  type StatusRow = PresenceRow & { transitioned: boolean; from_status: string | null }
-
-  // An update the database left out is an Error in its place: only its own caller fails.
-  async function writeStatuses(
-    batch: readonly StatusChange[],
-  ): Promise<(RecordStatusResult | Error)[]> {
-    const results: (RecordStatusResult | Error)[] = []
-    for (const round of distinctRounds(batch, (c) => c.userId)) {
-      const changes = round.map((i) => batch[i]!)
-      const { rows } = await db.query<StatusRow>(recordStatusSql, [
-        changes.map((c) => c.userId),
-        changes.map((c) => c.at),
-        changes.map((c) => c.status),
-        changes.map((c) => c.customStatus !== undefined),
-        changes.map((c) => c.customStatus?.text ?? null),
-        changes.map((c) => c.customStatus?.emoji ?? null),
-        changes.map((c) => c.customStatus?.expiresAt ?? null),
-        changes.map((c) => c.activity !== undefined),
-        changes.map((c) => (c.activity ? JSON.stringify(c.activity) : null)),
-        changes.map((c) => c.notAfter ?? null),
-      ])
-      const byUser = new Map(rows.map((row) => [row.user_id, row]))
-      round.forEach((index, k) => {
-        const change = changes[k]!
-        const row = byUser.get(change.userId)
-        if (!row) {
-          results[index] =
-            change.notAfter === undefined
-              ? new Error('recordStatus returned no row')
-              : pastDeadline(change.notAfter)
-          return
-        }
-        const presence = toPresence(row)
-        results[index] = row.transitioned
-          ? {
-              presence,
-              transition: {
-                userId: change.userId,
-                from: row.from_status as Status | null,
-                to: change.status,
-                at: change.at,
-              },
-            }
-          : { presence }
-      })
-    }
-    return results
-  }
-  const recordStatus = createWriteCoalescer(writeStatuses, {
-    maxInFlight: options.statusWriters ?? 2,
+  // Status reports, heartbeats, leaves and the sweeper: per session, aggregated per user.
+  const sessions = createSqlSessions<PresenceRow>({
+    db,
+    schema: s,
+    presenceColumns: PRESENCE_COLUMNS,
+    toPresence,
   })
-
-  // Heartbeats are group-committed: one upsert for every heartbeat that arrived while the
-  // previous ones were being written. Ids are sorted so concurrent batches lock rows in one order.
-  const heartbeatSql = `
-insert into ${s}.user_last_seen as u (user_id, last_seen_at, last_status, status_changed_at)
-select t.id, ${ts('t.at')}, 'online', ${ts('t.at')}
-from unnest($1::text[], $2::float8[]) as t(id, at) order by t.id
-on conflict (user_id) do update set last_seen_at = greatest(u.last_seen_at, excluded.last_seen_at)`
-  const heartbeat = createWriteCoalescer<{ userId: string; at: number }, undefined>(
-    async (batch) => {
-      const latest = new Map<string, number>()
-      for (const { userId, at } of batch) latest.set(userId, Math.max(at, latest.get(userId) ?? at))
-      const ids = [...latest.keys()]
-      await db.query(heartbeatSql, [ids, ids.map((id) => latest.get(id))])
-      return batch.map(() => undefined)
-    },
-    { maxInFlight: options.heartbeatWriters ?? 2 },
-  )
 
   return {
     async getSettings(userId) {
@@ -264,15 +153,11 @@ on conflict (user_id) do update set last_seen_at = greatest(u.last_seen_at, excl
       return toSettings(rows[0])
     },
 
-    async recordStatus(change) {
-      const result = await recordStatus(change)
-      if (result instanceof Error) throw result
-      return result
-    },
-
-    recordHeartbeat(userId, at) {
-      return heartbeat({ userId, at })
-    },
+    recordStatus: (change) => sessions.recordStatus(change),
+    recordHeartbeat: (userId, at, options) => sessions.recordHeartbeat(userId, at, options),
+    endSession: (userId, sessionId, at) => sessions.endSession(userId, sessionId, at),
+    sweepSessions: (now, options) => sessions.sweepSessions(now, options),
+    sessionsOf: (userId) => sessions.sessionsOf(userId),
 
     async presenceFor(viewerId, userIds): Promise<TargetPresence[]> {
       if (userIds.length === 0) return []

@@ -12,7 +12,12 @@ import {
 } from '@wedsync/presence-core'
 import { z } from 'zod'
 import { PresenceServerError } from '../errors.js'
-import { CUSTOM_STATUS_LIMITS, sanitizeCustomStatus, sanitizeEmoji } from './custom-status.js'
+import {
+  CUSTOM_STATUS_LIMITS,
+  sanitizeCustomStatus,
+  sanitizeEmoji,
+  sanitizeStatusText,
+} from './custom-status.js'
 
 export const VISIBILITIES = ['everyone', 'contacts', 'team', 'nobody'] as const
 /** Who may see a user's presence: anyone, their contacts, people who share a team, nobody. */
@@ -105,17 +110,62 @@ export const customStatusSchema = z
     return z.NEVER
   })
 
-/** `POST /presence/status`. `customStatus`/`activity`: absent keeps the stored one, null clears it. */
+const stampedAt = epochMs
+
+/**
+ * A session's inputs to aggregation, as it publishes them in rooms (presence-core's meta: `status`
+ * there is `automatic` here). Stamps are the client's wall clock, as in rooms; the route bounds
+ * them (a stamp far in the future would win every later change).
+ */
+export const sessionInputsSchema = z
+  .strictObject({
+    automatic: z.enum(['online', 'idle', 'away']),
+    manual: z
+      .strictObject({ status: z.enum(['busy', 'away']).nullable(), at: stampedAt })
+      .optional(),
+    custom: z.strictObject({ status: customStatusSchema.nullable(), at: stampedAt }).optional(),
+    calendar: z
+      .strictObject({
+        text: bounded(META_LIMITS.textLength).transform(sanitizeStatusText),
+        until: epochMs,
+      })
+      .optional(),
+    activeAgo: epochMs.optional(),
+  })
+  .transform((inputs) => withoutUndefined(inputs) as SessionInputsBody)
+
+/** A validated `session` of a status report. */
+export interface SessionInputsBody {
+  readonly automatic: 'online' | 'idle' | 'away'
+  readonly manual?: { readonly status: 'busy' | 'away' | null; readonly at: number }
+  readonly custom?: { readonly status: CustomStatus | null; readonly at: number }
+  readonly calendar?: { readonly text: string; readonly until: number }
+  readonly activeAgo?: number
+}
+
+/**
+ * `POST /presence/status`. `customStatus`/`activity`: absent keeps the session's one, null clears
+ * it. `sessionId`: the reporting session (absent: the user's one implicit session); `session`: its
+ * inputs, as it publishes them in rooms (then `status` only says whether it shows at all).
+ */
 export const statusUpdateSchema = z.strictObject({
   status: statusSchema,
   customStatus: customStatusSchema.nullable().optional(),
   activity: activitySchema.nullable().optional(),
   /** Optional; when present it must be the caller's own id. */
   userId: idSchema.optional(),
+  sessionId: idSchema.optional(),
+  session: sessionInputsSchema.optional(),
 })
 
-/** `POST /presence/heartbeat`: an empty body, `{}`, or the caller's own id. */
-export const heartbeatSchema = z.strictObject({ userId: idSchema.optional() })
+/** `POST /presence/heartbeat`: an empty body, `{}`, the caller's own id, and the session's id. */
+export const heartbeatSchema = z.strictObject({
+  userId: idSchema.optional(),
+  sessionId: idSchema.optional(),
+})
+
+/** `POST /presence/leave`: the session that leaves (absent: the implicit session). */
+export const leaveSchema = z.strictObject({ sessionId: idSchema.optional() })
 
 export const settingsSchema = z.strictObject({
   visibility: z.enum(VISIBILITIES),
@@ -133,10 +183,14 @@ export type SettingsUpdate = Partial<PresenceSettings>
 
 export interface StatusUpdate {
   readonly status: Status
-  /** Absent: keep the stored one; null: clear it. */
+  /** Absent: keep the session's one; null: clear it. */
   readonly customStatus?: CustomStatus | null
   readonly activity?: Activity | null
   readonly userId?: string
+  /** The reporting session; absent: the user's implicit session (one for all such clients). */
+  readonly sessionId?: string
+  /** The session's inputs (as published in rooms); the server aggregates them with the others. */
+  readonly session?: SessionInputsBody
 }
 
 /** `GET /presence/last-seen?userIds=a,b` (also `?userIds=a&userIds=b`); ids are de-duplicated. */
