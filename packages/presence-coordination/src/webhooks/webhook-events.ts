@@ -13,9 +13,9 @@ import type { WebhookEventType } from './subscription.js'
 
 /**
  * A user's transition as the server reports it: the handlers' `StatusTransition`
- * (`{ userId, status, at }`), or a stored `StatusEvent` (`{ userId, from, to, at }`, e.g. from the
- * session sweeper), optionally with the custom status in force after it (null: none; absent: not
- * known, keep the last one).
+ * (`{ userId, status, at, statusChanged, customStatus }`), or a stored `StatusEvent`
+ * (`{ userId, from, to, at }`, e.g. from the session sweeper), optionally with the custom status
+ * in force after it (null: none; absent: not known, keep the last one).
  */
 export type PresenceTransition =
   | {

@@ -32,8 +32,30 @@ describe('onStatusChange', () => {
     await server.call('u-ana', 'POST', '/presence/status', { status: 'online' })
     const at = server.clock.now()
     expect(await seen.first).toEqual([
-      { userId: 'u-ana', status: 'busy', at },
-      { userId: 'u-ana', status: 'online', at },
+      { userId: 'u-ana', status: 'busy', at, statusChanged: true, customStatus: null },
+      { userId: 'u-ana', status: 'online', at, statusChanged: true, customStatus: null },
+    ])
+  })
+
+  it('is told when only the custom status changed, with the custom status in force', async () => {
+    const seen = collect<StatusTransition>(3)
+    const server = testServer({ onStatusChange: seen.push })
+    const venue = { text: 'At the venue', emoji: '📍' }
+    await server.call('u-ana', 'POST', '/presence/status', { status: 'online' })
+    await server.call('u-ana', 'POST', '/presence/status', {
+      status: 'online',
+      customStatus: venue,
+    })
+    await server.call('u-ana', 'POST', '/presence/status', {
+      status: 'online',
+      customStatus: venue,
+    })
+    await server.call('u-ana', 'POST', '/presence/status', { status: 'online', customStatus: null })
+    const at = server.clock.now()
+    expect(await seen.first).toEqual([
+      { userId: 'u-ana', status: 'online', at, statusChanged: true, customStatus: null },
+      { userId: 'u-ana', status: 'online', at, statusChanged: false, customStatus: venue },
+      { userId: 'u-ana', status: 'online', at, statusChanged: false, customStatus: null },
     ])
   })
 

@@ -4,18 +4,26 @@
  * routes served under the same authentication, body limits, store deadline gate, metrics and
  * error answers as the core ones. The server names no feature; features name the server.
  */
-import type { Clock, Status } from '@wedsync/presence-core'
+import type { Clock, CustomStatus, Status } from '@wedsync/presence-core'
 import type { RateLimiter, RateLimitResult } from '../rate-limit/rate-limiter.js'
 import type { PresenceStore } from '../stores/presence-store.js'
 import type { Authenticate } from './auth.js'
 import type { PresenceMetrics } from './metrics.js'
 
-/** A status transition `POST /presence/status` recorded (the status differs from the stored one). */
+/**
+ * A change of the user's presence that a request recorded: their status (the aggregate over their
+ * sessions) differs from the stored one, or their custom status does.
+ */
 export interface StatusTransition {
   readonly userId: string
+  /** The user's status after the change. */
   readonly status: Status
   /** When it was recorded (the handlers' clock). */
   readonly at: number
+  /** Whether the status changed (false: only the custom status did). */
+  readonly statusChanged: boolean
+  /** The user's custom status after the change; null when none is shown. */
+  readonly customStatus: CustomStatus | null
 }
 
 /**

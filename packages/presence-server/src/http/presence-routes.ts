@@ -13,7 +13,7 @@ import { PresenceServerError } from '../errors.js'
 import { resolvePresence } from '../privacy/presence-view.js'
 import { redactPresence } from '../privacy/privacy-checker.js'
 import type { RateLimitResult } from '../rate-limit/rate-limiter.js'
-import type { SessionInputs } from '../stores/presence-store.js'
+import type { RecordStatusResult, SessionInputs } from '../stores/presence-store.js'
 import { IMPLICIT_SESSION_ID } from '../stores/session-aggregate.js'
 import {
   heartbeatSchema,
@@ -97,6 +97,27 @@ function rateLimitHeaders(result: RateLimitResult, now: number): HeadersInit {
   }
 }
 
+/** Tells the transition hooks what a request changed of the user's presence, if anything. */
+function tellTransition(
+  ctx: RouteContext,
+  request: Request,
+  userId: string,
+  result: RecordStatusResult,
+  at: number,
+): void {
+  if (!result.transition && !result.customStatusChanged) return
+  ctx.onStatusChange?.(
+    {
+      userId,
+      status: result.presence.status,
+      at,
+      statusChanged: result.transition !== undefined,
+      customStatus: result.presence.customStatus ?? null,
+    },
+    request,
+  )
+}
+
 /** POST /presence/status — the caller's own status, custom status and activity. */
 export async function postStatus(ctx: RouteContext, request: Request): Promise<Response> {
   const { userId } = await ctx.authenticate(request)
@@ -124,8 +145,7 @@ export async function postStatus(ctx: RouteContext, request: Request): Promise<R
   ctx.metrics.statusUpdate(body.status)
   // The user's transition (their aggregate), not this session's: one device going idle while
   // another is online is no transition.
-  if (result.transition)
-    ctx.onStatusChange?.({ userId, status: result.transition.to, at: now }, request)
+  tellTransition(ctx, request, userId, result, now)
   return json(
     {
       presence: resolvePresence(userId, result.presence, now, ctx.leaseMs),
@@ -171,8 +191,7 @@ export async function postLeave(ctx: RouteContext, request: Request): Promise<Re
   const result = ctx.store.endSession
     ? await stored(ctx.store.endSession(userId, sessionId, now))
     : undefined
-  if (result?.transition)
-    ctx.onStatusChange?.({ userId, status: result.transition.to, at: now }, request)
+  if (result) tellTransition(ctx, request, userId, result, now)
   return json({
     ...(result ? { presence: resolvePresence(userId, result.presence, now, ctx.leaseMs) } : {}),
     changed: result?.transition !== undefined,

@@ -22,11 +22,11 @@ export interface SqlStoreOptions {
   /** Called by `close()` (ends the pool, closes PGlite). */
   readonly onClose?: () => Promise<void>
   /**
-   * Kept for compatibility; unused since status reports are aggregated per session (each
-   * user's writes are queued in process, see store-sql-sessions.ts).
+   * @deprecated Ignored: status reports are aggregated per session now, each user's writes
+   * queued in process (store-sql-sessions.ts), so there is no group commit to size.
    */
   readonly heartbeatWriters?: number
-  /** Kept for compatibility; unused (see `heartbeatWriters`). */
+  /** @deprecated Ignored (see `heartbeatWriters`). */
   readonly statusWriters?: number
 }
 
