@@ -1,15 +1,22 @@
 /**
- * The server side of presence-server.bench.ts, in its own process: a Node http server with the
- * presence handlers over the store named by BENCH_STORE (`postgres`: a fresh schema on
- * 127.0.0.1:5432 with the status limit in Redis; `pglite`: in-memory PGlite with
- * in-process limits), or `bare`: an http server that answers 204 and does nothing (the floor).
- * Tells the parent its URL over IPC, answers `cpu` with its CPU time so far (µs), and on `stop`
- * closes, drops its schema and Redis keys, and exits.
+ * The server side of the presence API benches (presence-server, presence-sessions,
+ * presence-bulk-read), in its own process: a Node http server with the presence handlers over the
+ * store named by BENCH_STORE (`postgres`: a fresh schema on 127.0.0.1:5432 with the status limit
+ * in Redis; `pglite`: in-memory PGlite with in-process limits; `memory`: the memory store), or
+ * `bare`: an http server that answers 204 and does nothing (the floor).
+ * BENCH_STATUS_LIMIT raises the status limit per user and minute (default 10, the SPEC's) for
+ * benches that report more often than that, so they measure the limiter's check, not its 429s;
+ * BENCH_LEASE_MS sets the handlers' lease (default 30 s).
+ * Tells the parent its URL over IPC; answers `cpu` with its CPU time so far (µs);
+ * `{ type: 'seed', … }` writes the bulk-read roster into the store (bulk-read-roster.ts) and
+ * `{ type: 'time-read', … }` times reads of it in process; on `stop` closes, drops its schema and
+ * Redis keys, and exits.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
   createJwtAuthenticator,
+  createMemoryStore,
   createPresenceHandlers,
   createRateLimiter,
   type PresenceStore,
@@ -18,15 +25,19 @@ import {
 import { servePresence } from '@wedsync/presence-server/node'
 import { Redis } from 'ioredis'
 import pg from 'pg'
+import { type ReadTiming, type RosterSpec, seedRoster, timeReads } from './bulk-read-roster.js'
 
 const mode = process.env.BENCH_STORE ?? 'postgres'
 const secret = process.env.BENCH_JWT_SECRET ?? ''
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const poolSize = Number(process.env.BENCH_POOL ?? 16)
+const statusLimit = Number(process.env.BENCH_STATUS_LIMIT ?? 10)
+const leaseMs = Number(process.env.BENCH_LEASE_MS ?? 30_000)
 
 const send = (message: unknown) => process.send?.(message)
 const cleanups: (() => Promise<unknown>)[] = []
+let presenceStore: PresenceStore | undefined
 
 async function presenceServer(): Promise<string> {
   let store: PresenceStore
@@ -47,17 +58,21 @@ async function presenceServer(): Promise<string> {
       await pool.query(`drop schema if exists "${schema}" cascade`)
       await pool.end()
     })
+  } else if (mode === 'memory') {
+    store = createMemoryStore()
   } else {
     const { createPGliteStore } = await import('@wedsync/presence-server/pglite')
     store = await createPGliteStore()
     cleanups.push(() => store.close())
   }
+  presenceStore = store
   const handlers = createPresenceHandlers({
     store,
     authenticate: createJwtAuthenticator({ secret }),
-    // Status updates: 10/min per user, shared through Redis. Heartbeats: their own budget,
-    // 60/min per user, in process (the default, as the docs recommend).
-    rateLimiter: createRateLimiter(limits ? { store: limits } : {}),
+    // Status updates: 10/min per user (BENCH_STATUS_LIMIT), shared through Redis. Heartbeats:
+    // their own budget, 60/min per user, in process (the default, as the docs recommend).
+    rateLimiter: createRateLimiter({ limit: statusLimit, ...(limits ? { store: limits } : {}) }),
+    leaseMs,
   })
   const running = await servePresence(handlers, { port: 0 })
   running.server.maxConnections = 10_000
@@ -86,7 +101,23 @@ async function bareServer(): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
-process.on('message', async (message) => {
+type Request = { type: 'seed'; spec: RosterSpec } | ({ type: 'time-read' } & ReadTiming)
+
+process.on('message', async (message: string | Request) => {
+  if (typeof message === 'object') {
+    try {
+      if (!presenceStore) throw new Error(`no store in ${mode} mode`)
+      if (message.type === 'seed') {
+        await seedRoster(presenceStore, message.spec, Date.now())
+        send({ seeded: true })
+      } else {
+        send({ timed: await timeReads(presenceStore, message) })
+      }
+    } catch (error) {
+      send({ seeded: false, timed: null, error: String(error) })
+    }
+    return
+  }
   if (message === 'cpu') {
     const { user, system } = process.cpuUsage()
     send({ cpuUs: user + system })

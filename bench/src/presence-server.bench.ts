@@ -9,18 +9,21 @@
  * server that answers 204 without doing anything, measured in the same run — the floor that
  * 1,000 simultaneous connections cost on this machine.
  */
-import { type ChildProcess, fork } from 'node:child_process'
-import { createHmac } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
-import { CHILD_ARGS } from './child-processes.js'
 import { median, packageVersion, printTable, writeResults } from './harness.js'
+import {
+  ms,
+  type RoundResult,
+  round,
+  serverCpuUs,
+  startServer,
+  stopServer,
+  token,
+} from './presence-server-load.js'
 
 export const title = 'presence-server: 1,000 concurrent heartbeats and status updates (autocannon)'
 
 const USERS = 1_000
 const RUNS = Number(process.env.BENCH_SERVER_RUNS ?? 3)
-const SECRET = 'bench-secret-bench-secret-bench-secret-42'
 
 interface Load {
   readonly name: 'heartbeat' | 'status'
@@ -44,111 +47,21 @@ const LOADS: readonly Load[] = [
   },
 ]
 
-interface RunResult {
-  readonly totalMs: number
-  /** Server process CPU (user + system) per request, µs. */
-  cpuUsPerRequest?: number
-  readonly p50: number
-  readonly p99: number
-  readonly max: number
-  readonly ok: number
-  readonly failed: number
-}
-
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
-
-/** A Supabase-style access token (HS256), signed here so the bench needs no JWT library. */
-function token(sub: string): string {
-  const now = Math.floor(Date.now() / 1000)
-  const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, aud: 'authenticated', role: 'authenticated', iat: now, exp: now + 3600 })}`
-  return `${head}.${createHmac('sha256', SECRET).update(head).digest('base64url')}`
-}
-
-async function startServer(store: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(fileURLToPath(new URL('./presence-server-process.ts', import.meta.url)), {
-    execArgv: [...CHILD_ARGS],
-    env: { ...process.env, BENCH_STORE: store, BENCH_JWT_SECRET: SECRET },
-  })
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('error', reject)
-    child.once('exit', (code) => reject(new Error(`server (${store}) exited with ${code}`)))
-    child.on('message', (m: { url?: string }) => m.url && resolve(m.url))
-  })
-  return { child, url }
-}
-
-function serverCpuUs(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    const listener = (m: { cpuUs?: number }) => {
-      if (m.cpuUs === undefined) return
-      child.off('message', listener)
-      resolve(m.cpuUs)
-    }
-    child.on('message', listener)
-    child.send('cpu')
-  })
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  child.removeAllListeners('exit')
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  child.send('stop')
-  await exited
-}
-
-/**
- * One round: every user sends one request, over `connections` keep-alive connections (1,000: one
- * per user, all at once). Total is from the start to the last response.
- */
-function round(
+/** One round: every user sends one request, over `connections` keep-alive connections. */
+function loadRound(
   url: string,
   load: Load,
   tokens: readonly string[],
   run: number,
   connections: number,
-): Promise<RunResult> {
-  let next = 0
-  let last = 0
+): Promise<RoundResult> {
   const body = load.body(run)
-  const started = performance.now()
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url,
-        connections,
-        amount: USERS,
-        timeout: 30,
-        requests: [
-          {
-            method: load.method,
-            path: load.path,
-            setupRequest: (request) => ({
-              ...request,
-              headers: {
-                ...request.headers,
-                authorization: `Bearer ${tokens[next++ % tokens.length]}`,
-                ...(body ? { 'content-type': 'application/json' } : {}),
-              },
-              ...(body ? { body } : {}),
-            }),
-          },
-        ],
-      },
-      (error, result) => {
-        if (error) return reject(error)
-        resolve({
-          totalMs: last - started,
-          p50: result.latency.p50,
-          p99: result.latency.p99,
-          max: result.latency.max,
-          ok: result['2xx'],
-          failed: result.non2xx + result.errors + result.timeouts,
-        })
-      },
-    )
-    instance.on('response', () => {
-      last = performance.now()
-    })
+  return round(url, {
+    method: load.method,
+    path: load.path,
+    amount: USERS,
+    connections,
+    request: (i) => ({ token: tokens[i % tokens.length]!, ...(body ? { body } : {}) }),
   })
 }
 
@@ -156,7 +69,7 @@ interface Row {
   readonly store: string
   readonly load: string
   readonly pattern: string
-  readonly runs: readonly RunResult[]
+  readonly runs: readonly RoundResult[]
   readonly totalMs: number
   readonly p50: number
   readonly p99: number
@@ -179,14 +92,14 @@ export async function run(): Promise<void> {
     const { child, url } = await startServer(store)
     try {
       // Warm-up: connections, JIT, the pool; not counted.
-      await round(url, LOADS[0]!, tokens, 0, 100)
+      await loadRound(url, LOADS[0]!, tokens, 0, 100)
       for (const load of LOADS) {
         if (store === 'bare' && load.name === 'status') continue
         for (const pattern of PATTERNS) {
-          const runs: RunResult[] = []
+          const runs: RoundResult[] = []
           for (let i = 0; i < RUNS; i++) {
             const before = await serverCpuUs(child)
-            const result = await round(url, load, tokens, ++runNo, pattern.connections)
+            const result = await loadRound(url, load, tokens, ++runNo, pattern.connections)
             result.cpuUsPerRequest = ((await serverCpuUs(child)) - before) / USERS
             runs.push(result)
           }
@@ -209,7 +122,6 @@ export async function run(): Promise<void> {
     }
   }
   const floor = (pattern: string) => rows.find((r) => r.store === 'bare' && r.pattern === pattern)!
-  const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`
   printTable(
     [
       'store',

@@ -17,6 +17,7 @@ import { supplierById } from './cast.js'
 import { parseBoardConfig } from './config.js'
 import { connectPresenceApi } from './presence-api.js'
 import { startPresenceReporter } from './presence-reporter.js'
+import { createPublishedSession } from './published-session.js'
 import { connectRealtime } from './realtime.js'
 import { createReceiptTap, placeReceiptTap } from './receipt-tap.js'
 import { createTrustMonitor } from './trust-monitor.js'
@@ -47,21 +48,27 @@ if (!url || !anonKey) {
   const api = presenceApiUrl
     ? connectPresenceApi({ baseUrl: presenceApiUrl, userId: me.userId })
     : undefined
+  // Each session's credential, as issued: the reporter sends it with that session's reports.
+  const credentials = new Map<string, string>()
   const trust = boardTrust(
     api && {
       api,
       jwksUrl: jwksUrlOf(presenceApiUrl!, window.location.href),
       issuer: presenceIssuer,
       userId: me.userId,
+      onCredential: (sessionId, credential) => credentials.set(sessionId, credential),
     },
   )
   if (trust.mode === 'unverified' && api)
     console.warn(`wedding board: presence is not verified: ${trust.reason}`)
   const tap = createReceiptTap()
+  // What this session publishes in rooms, which the reporter sends to the API as it is.
+  const published = createPublishedSession()
   // One presence for all of this browser's board tabs: one tab publishes, the others feed it.
   const client = createTabPresenceClient({
+    // Both taps sit where the receipt tap goes: above verification, on the unsigned meta.
     ...placeReceiptTap(
-      tap,
+      { ...tap, wrap: (inner) => published.wrap(tap.wrap(inner)) },
       connection.transport,
       trust.mode === 'verified' ? trust.trust : undefined,
     ),
@@ -89,6 +96,10 @@ if (!url || !anonKey) {
       api,
       client,
       privacy,
+      // Per session, and only from the leading tab: its session is the one the rooms see.
+      published,
+      leader: { isLeader: () => client.isLeader(), onLeaderChange: client.tabs.onLeaderChange },
+      sessionCredential: (sessionId) => credentials.get(sessionId),
       onError: (error) =>
         console.warn(`presence API: ${error instanceof Error ? error.message : error}`),
     })

@@ -51,5 +51,8 @@ export function connectPresenceApi(settings: PresenceApiSettings): PresenceApiCl
     return signingIn
   }
 
-  return createPresenceApiClient({ baseUrl: base, accessToken, fetch: doFetch })
+  // A leave is sent as the page goes (pagehide): keepalive lets it outlive the page.
+  const fetchFor = (input: string, init: RequestInit) =>
+    doFetch(input, input.endsWith('/presence/leave') ? { ...init, keepalive: true } : init)
+  return createPresenceApiClient({ baseUrl: base, accessToken, fetch: fetchFor })
 }

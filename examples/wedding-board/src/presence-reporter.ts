@@ -5,6 +5,14 @@
  * settings. Privacy holds on the way out too: while you appear offline nothing but that setting is
  * sent, and what you stop sharing is not sent. One status update in flight at a time, the latest
  * winning; a refusal (rate limit, network) waits, then tries again.
+ *
+ * Per session (given `published`): the report names this session (`sessionId`) and carries the
+ * inputs its room meta carries (`session`: automatic status, stamped manual and custom statuses,
+ * calendar, activeAgo), so the server aggregates a person's devices by the rooms' rule — a phone
+ * going idle does not make a person whose laptop is in use idle on the server. With a session
+ * credential (verified presence) every request carries it (`x-presence-session`). `stop` leaves
+ * (`POST /presence/leave`): the session stops counting at once. Given `leader` (the tab client),
+ * only the tab whose session publishes in rooms reports: the server sees what the rooms see.
  */
 import {
   type Clock,
@@ -12,9 +20,11 @@ import {
   type PrivacySettings,
   type Scheduler,
   type SelfPresence,
+  type SessionMeta,
   systemClock,
   systemScheduler,
 } from '@wedsync/presence-core'
+import { sessionInputsOf } from '@wedsync/presence-server'
 import {
   isPresenceServerError,
   type PresenceApiClient,
@@ -22,9 +32,24 @@ import {
   type StatusUpdate,
 } from '@wedsync/presence-server/client'
 
+/** Which tab leads (`TabPresenceClient`'s `isLeader` and `tabs.onLeaderChange`). */
+export interface ReporterLeadership {
+  isLeader(): boolean
+  onLeaderChange(listener: (leading: boolean) => void): () => void
+}
+
 export interface PresenceReporterOptions {
-  readonly api: Pick<PresenceApiClient, 'setStatus' | 'heartbeat' | 'updateSettings'>
+  readonly api: Pick<PresenceApiClient, 'setStatus' | 'heartbeat' | 'updateSettings' | 'leave'>
   readonly client: Pick<PresenceClient, 'me' | 'on'>
+  /**
+   * What this session publishes in rooms (`createPublishedSession`): reports go per session, with
+   * its inputs. Absent: to the user's one implicit session (last write wins between devices).
+   */
+  readonly published?: { current(): SessionMeta | undefined; subscribe(l: () => void): () => void }
+  /** Only the leading tab reports; absent: this page always does. */
+  readonly leader?: ReporterLeadership
+  /** The session's credential (verified presence), sent as `x-presence-session`. */
+  readonly sessionCredential?: (sessionId: string) => string | undefined
   readonly privacy: PrivacySettings
   readonly clock?: Clock
   readonly scheduler?: Scheduler
@@ -41,16 +66,35 @@ export interface PresenceReporter {
    * within `settingsTimeoutMs` — so a caller waiting on it before hiding locally never waits long.
    */
   setPrivacy(privacy: PrivacySettings): Promise<void>
+  /** Stops reporting and leaves: the session stops counting on the server at once. */
   stop(): void
 }
 
-/** What to send for `self`: no activity unless you share it (null clears what was stored). */
-export function statusUpdateOf(self: SelfPresence, privacy: PrivacySettings): StatusUpdate {
+/**
+ * What to send for `self`: no activity unless you share it (null clears what was stored). With
+ * `meta` (what the session last published), the session and its inputs as the room has them.
+ */
+export function statusUpdateOf(
+  self: SelfPresence,
+  privacy: PrivacySettings,
+  meta?: SessionMeta,
+): StatusUpdate {
   return {
     status: self.status,
     customStatus: self.customStatus ?? null,
     activity: privacy.showActivity === false ? null : (self.activity ?? null),
+    ...(meta && { sessionId: meta.session, session: sessionInputsOf(meta) }),
   }
+}
+
+/**
+ * Whether two updates say the same: activeAgo is left out (it grows with every publish, and a
+ * report per publish would spend the status budget; heartbeats keep the session live meanwhile).
+ */
+function keyOf(update: StatusUpdate): string {
+  if (!update.session) return JSON.stringify(update)
+  const { activeAgo: _, ...inputs } = update.session
+  return JSON.stringify({ ...update, session: inputs })
 }
 
 /** The server's settings for the board's privacy switches (unset switches at their defaults). */
@@ -75,15 +119,33 @@ export function startPresenceReporter(options: PresenceReporterOptions): Presenc
   let stopped = false
   let cancelRetry: (() => void) | undefined
 
+  const leading = () => options.leader?.isLeader() ?? true
+  /** The session reported to (per-session reporting), for heartbeats and the leave. */
+  let reported: string | undefined
+  const credentialOf = (sessionId: string | undefined) => {
+    const credential = sessionId === undefined ? undefined : options.sessionCredential?.(sessionId)
+    return credential ? { sessionCredential: credential } : {}
+  }
+  /** The update to send now; undefined when this page has nothing to report. */
+  const current = (): StatusUpdate | undefined => {
+    if (!options.published) return statusUpdateOf(client.me(), privacy)
+    // Per session: what the room has. Nothing published (not in a room yet) is nothing to say.
+    const meta = options.published.current()
+    return meta && statusUpdateOf(client.me(), privacy, meta)
+  }
+
   async function flush(): Promise<void> {
     if (stopped || inFlight || privacy.appearOffline || clock.now() < blockedUntil) return
-    const update = statusUpdateOf(client.me(), privacy)
-    const key = JSON.stringify(update)
+    if (!leading()) return
+    const update = current()
+    if (!update) return
+    const key = keyOf(update)
     if (key === sentKey) return
     inFlight = true
     try {
-      await api.setStatus(update)
+      await api.setStatus(update, credentialOf(update.sessionId))
       sentKey = key
+      reported = update.sessionId
     } catch (error) {
       const waitMs =
         isPresenceServerError(error) && error.retryAfterMs ? error.retryAfterMs : heartbeatMs
@@ -101,15 +163,41 @@ export function startPresenceReporter(options: PresenceReporterOptions): Presenc
   let cancelBeat: (() => void) | undefined
   const beat = () => {
     if (stopped) return
-    if (!privacy.appearOffline) {
-      if (sentKey === JSON.stringify(statusUpdateOf(client.me(), privacy)))
-        api.heartbeat().catch(report)
+    if (!privacy.appearOffline && leading()) {
+      const update = current()
+      if (update && sentKey === keyOf(update))
+        api
+          .heartbeat({
+            ...(reported !== undefined && { sessionId: reported }),
+            ...credentialOf(reported),
+          })
+          .catch(report)
       else void flush()
     }
     cancelBeat = scheduler.schedule(heartbeatMs, beat)
   }
 
-  const off = client.on('status', () => void flush())
+  /** Ends the reported session on the server (this tab stops leading, or the page goes). */
+  const leave = () => {
+    if (reported === undefined) return
+    const sessionId = reported
+    reported = sentKey = undefined
+    api.leave({ sessionId, ...credentialOf(sessionId) }).catch(report)
+  }
+  const offStatus = client.on('status', () => void flush())
+  // Per session the room's meta is what is sent: each publish may carry new inputs.
+  const offPublished = options.published?.subscribe(() => void flush())
+  const offLeader = options.leader?.onLeaderChange((leads) => {
+    if (leads) {
+      sentKey = undefined
+      void flush()
+    } else leave()
+  })
+  const off = () => {
+    offStatus()
+    offPublished?.()
+    offLeader?.()
+  }
   void api
     .updateSettings(settingsOf(privacy))
     .catch(report)
@@ -131,10 +219,12 @@ export function startPresenceReporter(options: PresenceReporterOptions): Presenc
       await flush()
     },
     stop() {
+      if (stopped) return
       stopped = true
       off()
       cancelBeat?.()
       cancelRetry?.()
+      leave()
     },
   }
 }

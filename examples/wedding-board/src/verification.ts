@@ -23,6 +23,11 @@ export interface VerificationSettings {
   readonly issuer?: string | undefined
   /** The user: the credential asks for the rooms of their weddings. */
   readonly userId: string
+  /**
+   * Told each credential issued (a session's first and its renewals): the presence reporter
+   * sends it with that session's reports, as a server that issues credentials requires.
+   */
+  readonly onCredential?: (sessionId: string, credential: string) => void
 }
 
 /** The JWKS URL of a presence API at `baseUrl`; a path (`/presence-api`) is resolved against `origin`. */
@@ -33,7 +38,11 @@ export function jwksUrlOf(baseUrl: string, origin?: string): string {
 /** A trust for one new client (one session): never share one between clients. */
 export function createVerifiedTrust(settings: VerificationSettings): PresenceTrust {
   return createSessionTrust({
-    credentials: (request) => settings.api.createSession(request),
+    credentials: async (request) => {
+      const issued = await settings.api.createSession(request)
+      settings.onCredential?.(issued.sessionId, issued.credential)
+      return issued
+    },
     keys: { jwksUrl: settings.jwksUrl },
     rooms: weddingsOf(settings.userId).map((wedding) => roomOf(wedding.id)),
     ...(settings.issuer ? { issuer: settings.issuer } : {}),

@@ -114,6 +114,7 @@ export {
   type Relationship,
   redactPresence,
 } from './privacy/privacy-checker.js'
+export { readVisiblePresence, type VisiblePresenceOptions } from './privacy/visible-presence.js'
 export {
   createMemoryRateLimitStore,
   createRateLimiter,
@@ -164,6 +165,7 @@ export {
 } from './validation/custom-status.js'
 export {
   activitySchema,
+  bulkReadSchema,
   customStatusSchema,
   DEFAULT_PRESENCE_SETTINGS,
   heartbeatSchema,

@@ -25,6 +25,8 @@ import {
   createPresenceHandlers,
   generateSigningKey,
   type PresenceStore,
+  type SessionSweeper,
+  startSessionSweeper,
 } from '@wedsync/presence-server'
 import { servePresence } from '@wedsync/presence-server/node'
 import { DEV_JWT_SECRET } from '@wedsync/presence-testing/server'
@@ -53,6 +55,8 @@ export interface PresenceApiServerOptions {
     | false
     | { readonly routines: Readonly<Record<string, Routine>>; readonly days: number }
   readonly random?: Random
+  /** Between session sweeps. Default 5 s (the sweeper's). */
+  readonly sweepEveryMs?: number
   /** Store and hook failures (the API keeps running). Default: a console warning. */
   readonly onError?: (error: unknown) => void
 }
@@ -66,6 +70,11 @@ export interface PresenceApiServer {
   readonly outbox: Outbox
   /** Records the simulated suppliers (bots) in the store. */
   readonly recorder: PresenceRecorder
+  /**
+   * Expires sessions by lease (a board or laptop that vanished without leaving); its transitions
+   * go to the router, as the handlers' do.
+   */
+  readonly sweeper: SessionSweeper
   /** The `iss` its session credentials carry. */
   readonly issuer: string
   /** The absolute URL of its JWKS (`GET …/presence/.well-known/jwks.json`), for Node clients. */
@@ -113,6 +122,16 @@ export async function startPresenceApiServer(
     onError,
   })
   await router.start()
+  // A device that vanished stops counting within the lease and one sweep, and the router hears
+  // the user's transition as it hears those of status reports (the demo has no webhooks).
+  const sweeper = startSessionSweeper({
+    store,
+    clock,
+    scheduler,
+    ...(options.sweepEveryMs !== undefined && { everyMs: options.sweepEveryMs }),
+    onStatusChange: ({ userId, to }) => router.onPresenceChange(userId, to),
+    onError,
+  })
   const recorder = createPresenceRecorder({
     store,
     onStatusChange: (userId, status) => router.onPresenceChange(userId, status),
@@ -156,10 +175,12 @@ export async function startPresenceApiServer(
     router,
     outbox,
     recorder,
+    sweeper,
     issuer: DEMO_CREDENTIAL_ISSUER,
     jwksUrl: `${server.url}${PRESENCE_API_BASE_PATH}${JWKS_PATH}`,
     async close() {
       recorder.stop()
+      sweeper.stop()
       router.stop()
       await server.close()
       await store.close()

@@ -1,15 +1,17 @@
 /**
  * Records the simulated suppliers' presence in the presence server's store, as their own apps
- * would through `POST /presence/status` and `/presence/heartbeat`: every change of status or
- * custom status, a heartbeat while they are present (the server's lease keeps them live), and
- * offline when they leave. A status change also goes to the router, which releases what it held
- * for them. Writes for one user happen in order; failures are reported, never thrown.
+ * would through `POST /presence/status`, `/presence/heartbeat` and `/presence/leave`, per session
+ * (the client's `sessionId`): every change of status or custom status, a heartbeat while they are
+ * present (the server's lease keeps the session live), and the session's end when they leave (the
+ * store recomputes the user over their other sessions). A transition of the user, as the store
+ * records it, also goes to the router, which releases what it held for them. Writes for one user
+ * happen in order; failures are reported, never thrown.
  */
 import type { Clock, PresenceClient, Scheduler, SelfPresence, Status } from '@wedsync/presence-core'
 import type { PresenceStore, StatusChange } from '@wedsync/presence-server'
 
 export interface PresenceRecorderOptions {
-  readonly store: Pick<PresenceStore, 'recordStatus' | 'recordHeartbeat'>
+  readonly store: Pick<PresenceStore, 'recordStatus' | 'recordHeartbeat' | 'endSession'>
   /** Told about each status change (the notification router's `onPresenceChange`). */
   readonly onStatusChange?: (userId: string, status: Status) => unknown
   readonly clock: Clock
@@ -30,7 +32,11 @@ export interface PresenceRecorder {
   stop(): void
 }
 
-/** What a change writes: status and custom status; activity only when the client has one. */
+/**
+ * What a change writes for the session: status and custom status; activity only when the client
+ * has one. A bot has one session at a time, whose own manual status is the user's, so `status`
+ * says it all (a store reads `busy` as that session's manual busy).
+ */
 export function statusChangeOf(
   userId: string,
   self: SelfPresence | undefined,
@@ -39,6 +45,7 @@ export function statusChangeOf(
   if (!self) return { userId, status: 'offline', at }
   return {
     userId,
+    sessionId: self.sessionId,
     status: self.status,
     at,
     customStatus: self.customStatus ?? null,
@@ -50,8 +57,14 @@ export function createPresenceRecorder(options: PresenceRecorderOptions): Presen
   const { store, clock, scheduler } = options
   const heartbeatMs = options.heartbeatMs ?? 10_000
   const report = (error: unknown) => options.onError?.(error)
-  /** Per user: the last change written (as JSON, without its time) and the write queue. */
-  const users = new Map<string, { key: string; status: Status; queue: Promise<void> }>()
+  /**
+   * Per user: the last change written (as JSON, without its time), the session it was for (none
+   * once it ended) and the write queue.
+   */
+  const users = new Map<
+    string,
+    { key: string; sessionId: string | undefined; queue: Promise<void> }
+  >()
   let stopped = false
 
   const enqueue = (userId: string, work: () => Promise<unknown>) => {
@@ -69,11 +82,21 @@ export function createPresenceRecorder(options: PresenceRecorderOptions): Presen
     const key = JSON.stringify(visible)
     const user = users.get(userId)
     if (user?.key === key) return
-    const statusChanged = user?.status !== change.status
-    users.set(userId, { key, status: change.status, queue: user?.queue ?? Promise.resolve() })
+    const ended = user?.sessionId
+    users.set(userId, {
+      key,
+      sessionId: change.sessionId,
+      queue: user?.queue ?? Promise.resolve(),
+    })
     enqueue(userId, async () => {
-      await store.recordStatus(change)
-      if (statusChanged) await options.onStatusChange?.(userId, change.status)
+      // Gone: the session ends (the user's other sessions, if any, still count).
+      const result =
+        change.sessionId === undefined
+          ? ended !== undefined && store.endSession
+            ? await store.endSession(userId, ended, change.at)
+            : await store.recordStatus(change)
+          : await store.recordStatus(change)
+      if (result.transition) await options.onStatusChange?.(userId, result.transition.to)
     })
   }
 
@@ -81,8 +104,11 @@ export function createPresenceRecorder(options: PresenceRecorderOptions): Presen
   const beat = () => {
     if (stopped) return
     const at = clock.now()
-    for (const [userId, user] of users)
-      if (user.status !== 'offline') enqueue(userId, () => store.recordHeartbeat(userId, at))
+    for (const [userId, user] of users) {
+      const { sessionId } = user
+      if (sessionId !== undefined)
+        enqueue(userId, () => store.recordHeartbeat(userId, at, { sessionId }))
+    }
     cancel = scheduler.schedule(heartbeatMs, beat)
   }
   cancel = scheduler.schedule(heartbeatMs, beat)

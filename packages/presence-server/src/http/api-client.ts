@@ -90,6 +90,8 @@ export interface PresenceApiClient {
   updateSettings(patch: SettingsUpdate, options?: RequestOptions): Promise<PresenceSettings>
   /** GET /presence/last-seen: what the caller may see of these users, in the order asked. */
   lastSeen(userIds: readonly string[], options?: RequestOptions): Promise<PresenceView[]>
+  /** POST /presence/users: the same for up to 1,000 users (the server's `maxBulkUserIds`). */
+  presenceOf(userIds: readonly string[], options?: RequestOptions): Promise<PresenceView[]>
   /** GET /presence/teams/:teamId/availability, with the sentence's times in `timeZone`. */
   teamAvailability(
     teamId: string,
@@ -196,6 +198,11 @@ export function createPresenceApiClient(options: PresenceApiClientOptions): Pres
           undefined,
           request,
         )
+      ).users
+    },
+    async presenceOf(userIds, request) {
+      return (
+        await call<{ users: PresenceView[] }>('POST', '/presence/users', { userIds }, request)
       ).users
     },
     teamAvailability(teamId, request = {}) {

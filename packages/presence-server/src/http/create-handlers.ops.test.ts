@@ -57,6 +57,7 @@ describe('routing', () => {
       'GET /presence/settings',
       'PUT /presence/settings',
       'GET /presence/last-seen',
+      'POST /presence/users',
       'GET /presence/teams/:teamId/availability',
       'GET /health',
       'GET /metrics',

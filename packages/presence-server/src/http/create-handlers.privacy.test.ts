@@ -12,6 +12,7 @@ import { VISIBILITIES } from '../validation/schemas.js'
 
 type Users = { users: PresenceView[] }
 
+/** What `viewer` reads of `ids`: through GET last-seen, checked equal to POST /presence/users. */
 async function lastSeen(server: ReturnType<typeof testServer>, viewer: string, ids: string[]) {
   const response = await server.call(
     viewer,
@@ -19,7 +20,12 @@ async function lastSeen(server: ReturnType<typeof testServer>, viewer: string, i
     `/presence/last-seen?userIds=${ids.map(encodeURIComponent).join(',')}`,
   )
   expect(response.status).toBe(200)
-  return ((await response.json()) as Users).users
+  const { users } = (await response.json()) as Users
+  // The bulk route answers the same, from the same code: every privacy case below covers both.
+  const bulk = await server.call(viewer, 'POST', '/presence/users', { userIds: ids })
+  expect(bulk.status).toBe(200)
+  expect(((await bulk.json()) as Users).users).toEqual(users)
+  return users
 }
 
 describe('GET /presence/last-seen', () => {
@@ -162,6 +168,57 @@ describe('GET /presence/last-seen', () => {
     const text = await response.text()
     expect(text).not.toMatch(/[<>]/)
     expect((JSON.parse(text) as Users).users[0]?.customStatus?.text).toBe(payload)
+  })
+})
+
+describe('POST /presence/users', () => {
+  it('answers up to 1,000 users in one call, each id once, in the order asked', async () => {
+    const { call } = testServer()
+    await call('u-1', 'POST', '/presence/status', { status: 'busy' })
+    const userIds = Array.from({ length: 999 }, (_, i) => `u-${i}`)
+    const response = await call('u-viewer', 'POST', '/presence/users', {
+      userIds: [...userIds, 'u-1'],
+    })
+    expect(response.status).toBe(200)
+    const { users } = (await response.json()) as Users
+    expect(users.map((u) => u.userId)).toEqual(userIds)
+    expect(users[1]).toMatchObject({ userId: 'u-1', status: 'busy' })
+  })
+
+  it('answers 100 users with the longest custom statuses in under 100 KB', async () => {
+    const { call } = testServer()
+    const userIds = Array.from({ length: 100 }, (_, i) => `supplier-${i}-${'x'.repeat(100)}`)
+    for (const userId of userIds)
+      await call(userId, 'POST', '/presence/status', {
+        status: 'online',
+        customStatus: { text: 'y'.repeat(100), emoji: '📍' },
+        activity: { action: 'viewing', target: 'z'.repeat(100), weddingId: 'w'.repeat(100) },
+      })
+    const response = await call('u-viewer', 'POST', '/presence/users', { userIds })
+    const body = await response.text()
+    expect(response.status).toBe(200)
+    expect((JSON.parse(body) as Users).users).toHaveLength(100)
+    expect(new TextEncoder().encode(body).byteLength).toBeLessThan(100 * 1024)
+  })
+
+  it.each([
+    ['no body', undefined],
+    ['no ids', { userIds: [] }],
+    ['1,001 ids', { userIds: Array.from({ length: 1_001 }, (_, i) => `u${i}`) }],
+    ['an id too long', { userIds: ['x'.repeat(129)] }],
+    ['a reserved id', { userIds: ['__proto__'] }],
+    ['ids not in a list', { userIds: 'u-1,u-2' }],
+    ['an unknown field', { userIds: ['u-1'], viewerId: 'u-admin' }],
+  ])('refuses %s → 400', async (_name, body) => {
+    const { call } = testServer()
+    const response = await call('u-venue', 'POST', '/presence/users', body)
+    expect(response.status).toBe(400)
+  })
+
+  it('needs a signed-in caller → 401', async () => {
+    const { call } = testServer()
+    const response = await call(null, 'POST', '/presence/users', { userIds: ['u-1'] })
+    expect(response.status).toBe(401)
   })
 })
 

@@ -31,6 +31,7 @@ import {
   postHeartbeat,
   postLeave,
   postStatus,
+  postUsers,
   putSettings,
 } from './presence-routes.js'
 import { consume, type RouteContext, stored } from './route-context.js'
@@ -67,6 +68,8 @@ export interface PresenceHandlersOptions {
   readonly maxBodyBytes?: number
   /** Most ids in one last-seen request. Default 100. */
   readonly maxUserIds?: number
+  /** Most ids in one `POST /presence/users` request. Default 1,000. */
+  readonly maxBulkUserIds?: number
   /** Path prefix to strip before routing, e.g. `/functions/v1/presence-api`. Default none. */
   readonly basePath?: string
   /**
@@ -171,6 +174,7 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
     leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     maxUserIds: options.maxUserIds ?? 100,
+    maxBulkUserIds: options.maxBulkUserIds ?? 1_000,
     teamNoun: options.teamNoun ?? DEFAULT_TEAM_NOUN,
     metrics,
     timeZone: availability.timeZone ?? 'UTC',
@@ -279,6 +283,12 @@ export function createPresenceHandlers(options: PresenceHandlersOptions): Presen
       path: '/presence/last-seen',
       match: exact('/presence/last-seen'),
       run: (r) => getLastSeen(ctx, r),
+    },
+    {
+      method: 'POST',
+      path: '/presence/users',
+      match: exact('/presence/users'),
+      run: (r) => postUsers(ctx, r),
     },
     {
       method: 'GET',

@@ -12,14 +12,17 @@ import { verifySessionCredential } from '../credentials/verify-session-credentia
 import { PresenceServerError } from '../errors.js'
 import { resolvePresence } from '../privacy/presence-view.js'
 import { redactPresence } from '../privacy/privacy-checker.js'
+import { readVisiblePresence } from '../privacy/visible-presence.js'
 import type { RateLimitResult } from '../rate-limit/rate-limiter.js'
 import type { RecordStatusResult, SessionInputs } from '../stores/presence-store.js'
 import { IMPLICIT_SESSION_ID } from '../stores/session-aggregate.js'
 import {
+  bulkReadSchema,
   heartbeatSchema,
   idSchema,
   lastSeenQuerySchema,
   leaveSchema,
+  MAX_ID_JSON_BYTES,
   parseInput,
   type SessionInputsBody,
   type SettingsUpdate,
@@ -234,12 +237,28 @@ export async function getLastSeen(ctx: RouteContext, request: Request): Promise<
     userIdsOf(new URL(request.url)),
     'userIds',
   )
-  const targets = await stored(ctx.store.presenceFor(viewer, ids))
-  const now = ctx.clock.now()
-  const users = targets.map((t) =>
-    redactPresence(viewer, resolvePresence(t.userId, t.presence, now, ctx.leaseMs), t),
+  return json({ users: await visibleTo(ctx, viewer, ids) })
+}
+
+/**
+ * POST /presence/users `{ userIds }` — the same as last-seen for up to `maxBulkUserIds` users
+ * (default 1,000: more than a query string carries), for server code and large rosters.
+ */
+export async function postUsers(ctx: RouteContext, request: Request): Promise<Response> {
+  const { userId: viewer } = await ctx.authenticate(request)
+  // Room for the largest list of the longest ids, whatever the handlers' general body limit.
+  const maxBytes = Math.max(ctx.maxBodyBytes, ctx.maxBulkUserIds * (MAX_ID_JSON_BYTES + 1) + 64)
+  const { userIds } = parseInput(
+    bulkReadSchema(ctx.maxBulkUserIds),
+    await readJson(request, maxBytes),
+    'users request',
   )
-  return json({ users })
+  return json({ users: await visibleTo(ctx, viewer, userIds) })
+}
+
+function visibleTo(ctx: RouteContext, viewer: string, userIds: readonly string[]) {
+  const now = ctx.clock.now()
+  return stored(readVisiblePresence(ctx.store, viewer, userIds, { now, leaseMs: ctx.leaseMs }))
 }
 
 /**

@@ -33,6 +33,7 @@ export interface RouteContext {
   readonly leaseMs: number
   readonly maxBodyBytes: number
   readonly maxUserIds: number
+  readonly maxBulkUserIds: number
   readonly teamNoun: TeamNoun
   readonly metrics: PresenceMetrics
   /** Zone of the team summary's times unless the request names one. */

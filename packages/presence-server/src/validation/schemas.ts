@@ -201,6 +201,14 @@ export function lastSeenQuerySchema(maxUserIds: number) {
     .max(maxUserIds, `Expected at most ${maxUserIds} user ids`)
 }
 
+/** A `POST /presence/users` body: `{ userIds }`, 1 to `maxUserIds` of them. */
+export function bulkReadSchema(maxUserIds: number) {
+  return z.strictObject({ userIds: lastSeenQuerySchema(maxUserIds) })
+}
+
+/** The most an id can take in a JSON list: 128 characters of up to 4 UTF-8 bytes, and quotes. */
+export const MAX_ID_JSON_BYTES = 128 * 4 + 2
+
 type Issue = { readonly path: readonly PropertyKey[]; readonly message: string }
 
 /** Up to five issues as `path: message`. */
