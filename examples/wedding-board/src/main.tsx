@@ -15,6 +15,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { supplierById } from './cast.js'
 import { parseBoardConfig } from './config.js'
+import { createCredentialBook } from './credential-book.js'
 import { connectPresenceApi } from './presence-api.js'
 import { startPresenceReporter } from './presence-reporter.js'
 import { createPublishedSession } from './published-session.js'
@@ -49,14 +50,14 @@ if (!url || !anonKey) {
     ? connectPresenceApi({ baseUrl: presenceApiUrl, userId: me.userId })
     : undefined
   // Each session's credential, as issued: the reporter sends it with that session's reports.
-  const credentials = new Map<string, string>()
+  const credentials = createCredentialBook()
   const trust = boardTrust(
     api && {
       api,
       jwksUrl: jwksUrlOf(presenceApiUrl!, window.location.href),
       issuer: presenceIssuer,
       userId: me.userId,
-      onCredential: (sessionId, credential) => credentials.set(sessionId, credential),
+      onCredential: credentials.issued,
     },
   )
   if (trust.mode === 'unverified' && api)
@@ -99,7 +100,8 @@ if (!url || !anonKey) {
       // Per session, and only from the leading tab: its session is the one the rooms see.
       published,
       leader: { isLeader: () => client.isLeader(), onLeaderChange: client.tabs.onLeaderChange },
-      sessionCredential: (sessionId) => credentials.get(sessionId),
+      // Verified: every report carries its session's credential (the API insists on it).
+      ...(trust.mode === 'verified' && { sessionCredential: credentials.get }),
       onError: (error) =>
         console.warn(`presence API: ${error instanceof Error ? error.message : error}`),
     })

@@ -48,8 +48,13 @@ export interface PresenceReporterOptions {
   readonly published?: { current(): SessionMeta | undefined; subscribe(l: () => void): () => void }
   /** Only the leading tab reports; absent: this page always does. */
   readonly leader?: ReporterLeadership
-  /** The session's credential (verified presence), sent as `x-presence-session`. */
-  readonly sessionCredential?: (sessionId: string) => string | undefined
+  /**
+   * The session's credential (verified presence), sent as `x-presence-session`; may wait for it
+   * (a credential book's `get`). Absent: requests carry none (a server without credentials).
+   */
+  readonly sessionCredential?: (
+    sessionId: string,
+  ) => Promise<string | undefined> | string | undefined
   readonly privacy: PrivacySettings
   readonly clock?: Clock
   readonly scheduler?: Scheduler
@@ -82,7 +87,8 @@ export function statusUpdateOf(
   return {
     status: self.status,
     customStatus: self.customStatus ?? null,
-    activity: privacy.showActivity === false ? null : (self.activity ?? null),
+    // The room's activity (what you view there) when the session publishes one.
+    activity: privacy.showActivity === false ? null : (meta?.activity ?? self.activity ?? null),
     ...(meta && { sessionId: meta.session, session: sessionInputsOf(meta) }),
   }
 }
@@ -122,8 +128,9 @@ export function startPresenceReporter(options: PresenceReporterOptions): Presenc
   const leading = () => options.leader?.isLeader() ?? true
   /** The session reported to (per-session reporting), for heartbeats and the leave. */
   let reported: string | undefined
-  const credentialOf = (sessionId: string | undefined) => {
-    const credential = sessionId === undefined ? undefined : options.sessionCredential?.(sessionId)
+  const credentialOf = async (sessionId: string | undefined) => {
+    const credential =
+      sessionId === undefined ? undefined : await options.sessionCredential?.(sessionId)
     return credential ? { sessionCredential: credential } : {}
   }
   /** The update to send now; undefined when this page has nothing to report. */
@@ -143,7 +150,7 @@ export function startPresenceReporter(options: PresenceReporterOptions): Presenc
     if (key === sentKey) return
     inFlight = true
     try {
-      await api.setStatus(update, credentialOf(update.sessionId))
+      await api.setStatus(update, await credentialOf(update.sessionId))
       sentKey = key
       reported = update.sessionId
     } catch (error) {
@@ -165,14 +172,14 @@ export function startPresenceReporter(options: PresenceReporterOptions): Presenc
     if (stopped) return
     if (!privacy.appearOffline && leading()) {
       const update = current()
-      if (update && sentKey === keyOf(update))
-        api
-          .heartbeat({
-            ...(reported !== undefined && { sessionId: reported }),
-            ...credentialOf(reported),
-          })
+      if (update && sentKey === keyOf(update)) {
+        const sessionId = reported
+        credentialOf(sessionId)
+          .then((credential) =>
+            api.heartbeat({ ...(sessionId !== undefined && { sessionId }), ...credential }),
+          )
           .catch(report)
-      else void flush()
+      } else void flush()
     }
     cancelBeat = scheduler.schedule(heartbeatMs, beat)
   }
@@ -182,11 +189,15 @@ export function startPresenceReporter(options: PresenceReporterOptions): Presenc
     if (reported === undefined) return
     const sessionId = reported
     reported = sentKey = undefined
-    api.leave({ sessionId, ...credentialOf(sessionId) }).catch(report)
+    credentialOf(sessionId)
+      .then((credential) => api.leave({ sessionId, ...credential }))
+      .catch(report)
   }
-  const offStatus = client.on('status', () => void flush())
-  // Per session the room's meta is what is sent: each publish may carry new inputs.
-  const offPublished = options.published?.subscribe(() => void flush())
+  // Per session the room's meta is what is sent: a change counts once the room publishes it
+  // (the status event comes first, while the meta still holds the previous inputs).
+  const offStatus = options.published
+    ? options.published.subscribe(() => void flush())
+    : client.on('status', () => void flush())
   const offLeader = options.leader?.onLeaderChange((leads) => {
     if (leads) {
       sentKey = undefined
@@ -195,7 +206,6 @@ export function startPresenceReporter(options: PresenceReporterOptions): Presenc
   })
   const off = () => {
     offStatus()
-    offPublished?.()
     offLeader?.()
   }
   void api

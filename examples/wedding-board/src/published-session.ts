@@ -10,11 +10,7 @@
  * through. Under verified presence place it above verification (like the receipt tap), where the
  * meta is still unsigned.
  */
-import {
-  type PresenceTransport,
-  parseSessionMeta,
-  type SessionMeta,
-} from '@wedsync/presence-core'
+import { type PresenceTransport, parseSessionMeta, type SessionMeta } from '@wedsync/presence-core'
 import { decorateRooms } from './room-decorator.js'
 
 export interface PublishedSession {

@@ -158,4 +158,49 @@ describe('the demo presence API', () => {
     expect(anonymous.status).toBe(401)
     expect((await fetch(api.jwksUrl)).status).toBe(200)
   })
+
+  it('sweeps a device that vanished: its session stops counting after the lease, and the router hears it', async () => {
+    const fake = clock()
+    api = await startPresenceApiServer({ clock: fake, scheduler: fake, history: false })
+    // The caterer's phone is busy (per session, as the recorder writes the bots).
+    api.recorder.record('u-caterer', {
+      userId: 'u-caterer',
+      sessionId: 's-phone',
+      status: 'busy',
+      automaticStatus: 'online',
+      manualStatus: 'busy',
+      lastInputAt: fake.now(),
+      hidden: false,
+      appearOffline: false,
+    })
+    await api.recorder.settled()
+    // A routine message waits while they are busy.
+    const held = await call(api, 'u-venue', '/presence/notifications', {
+      recipientId: 'u-caterer',
+      urgency: 'routine',
+      payload: { text: 'Menu tasting moved' },
+    })
+    expect(held.status).toBe(200)
+    expect(api.outbox.entries()).toEqual([])
+
+    // The phone vanishes (no leave, no more heartbeats): the lease (30 s) and one sweep (5 s).
+    api.recorder.stop()
+    await fake.advance(29_000)
+    expect(
+      (await availability(api, 'u-venue')).members.find((m) => m.userId === 'u-caterer'),
+    ).toMatchObject({ status: 'busy' })
+    await fake.advance(6_000)
+    // The sweeper runs on the demo's scheduler by itself.
+    await expect
+      .poll(async () => (await api!.store.statusEvents('u-caterer')).map((e) => e.to))
+      .toEqual(['busy', 'offline'])
+    // The sweeper's transition reached the router: what it held goes out, by the fallback.
+    await expect
+      .poll(() => api!.outbox.entries().map(describeEntry))
+      .toEqual([
+        expect.stringMatching(
+          /^SMS to Oskar Lindqvist \(07700 900105\) \(held \d+ min\): “Menu tasting moved”/,
+        ),
+      ])
+  })
 })

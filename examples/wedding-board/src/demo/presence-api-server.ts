@@ -1,8 +1,9 @@
 /**
  * The demo's presence API: `@wedsync/presence-server`'s handlers and notification router in this
  * process, over an in-memory store, on a local port. Teams come from the cast, a few weeks of
- * history are seeded (see seed-history.ts), the simulated suppliers are recorded as they go, and
- * the router's hooks are the demo outbox: nothing is ever sent. Requests are authenticated with
+ * history are seeded (see seed-history.ts), the simulated suppliers are recorded as they go (per
+ * session), the session sweeper expires devices that vanished (its transitions go to the router,
+ * like the handlers'), and the router's hooks are the demo outbox: nothing is ever sent. Requests are authenticated with
  * the development JWT secret (tokens from the demo's sign-in). It also issues session credentials
  * for verified presence (`POST /presence/sessions`, `GET /presence/.well-known/jwks.json`), signed
  * by a key made at start and kept only in memory: a credential outlives no run of the demo. The
