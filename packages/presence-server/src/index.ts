@@ -142,13 +142,18 @@ export type {
 } from './stores/presence-store.js'
 export {
   aggregateSessions,
+  DEFAULT_SESSION_LEASE_MS,
   IMPLICIT_SESSION_ID,
+  isLive,
+  neverSeen,
   SESSION_GRACE_MS,
   type SessionInputs,
   type StoredSession,
+  sessionAfterReport,
   sessionInputsOf,
   sessionStatus,
   type UserAggregate,
+  userRowAfter,
 } from './stores/session-aggregate.js'
 export {
   type SessionSweeper,

@@ -39,6 +39,7 @@ describe('supabase/migrations', () => {
       '20260613100100_presence_store_rpc.sql',
       '20260613100200_presence_realtime.sql',
       '20260613100300_presence_sessions_rls.sql',
+      '20260613100400_presence_sessions_rpc.sql',
     ])
   })
 

@@ -39,7 +39,7 @@ const serviceClient = () => supabaseClient(SUPABASE_URL, DEV_SERVICE_ROLE_KEY)
 
 async function emptyTables() {
   await database.exec(`truncate presence_settings, user_last_seen, presence_events, contacts,
-    team_members`)
+    team_members, presence_sessions`)
 }
 
 runPresenceStoreContract('supabase-js over PostgREST (msw, real Postgres)', async () => {

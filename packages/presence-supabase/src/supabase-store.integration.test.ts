@@ -13,7 +13,7 @@ import {
 } from '@wedsync/presence-testing/server'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { postgrestHandlers, type RecordedRequest, supabaseClient } from '../test/test-postgrest.js'
 import { postgresDatabase } from '../test/test-supabase-db.js'
 import { createSupabasePresenceStore, SupabaseStoreError } from './supabase-store.js'
@@ -34,7 +34,7 @@ afterAll(async () => {
 beforeEach(async () => {
   log.length = 0
   await database.exec(`truncate presence_settings, user_last_seen, presence_events, contacts,
-    team_members`)
+    team_members, presence_sessions`)
 })
 
 const service = () => createSupabasePresenceStore(supabaseClient(URL, DEV_SERVICE_ROLE_KEY))
@@ -95,27 +95,64 @@ describe('requests, as PostgREST receives them', () => {
       at: T0,
       customStatus: { text: 'Ceremony', emoji: '💍', expiresAt: T0 + 1 },
     })
+    // A report: the user's row and sessions in one read, then one version-checked write.
+    expect(log.map((r) => r.path)).toEqual([
+      '/rpc/presence_session_state',
+      '/rpc/presence_session_write',
+    ])
+    expect(log[0]).toMatchObject({ method: 'POST', body: { p_user_id: 'u-ana' }, status: 200 })
     expect(last()).toMatchObject({
       method: 'POST',
-      path: '/rpc/presence_record_status',
+      path: '/rpc/presence_session_write',
       body: {
         p_user_id: 'u-ana',
-        p_at: T0,
+        p_version: null,
         p_status: 'busy',
-        p_set_custom: true,
+        p_status_changed_at: T0,
+        p_last_seen_at: T0,
         p_custom_text: 'Ceremony',
         p_custom_emoji: '💍',
         p_custom_expires_at: T0 + 1,
-        p_set_activity: false,
         p_activity: null,
+        p_session_id: '',
+        // JSON, not a string holding JSON: PostgREST hands it to the jsonb argument as is.
+        p_inputs: {
+          automatic: 'online',
+          manual: { status: 'busy', at: T0 },
+          custom: { status: { text: 'Ceremony', emoji: '💍', expiresAt: T0 + 1 }, at: T0 },
+        },
+        p_hidden: false,
+        p_reported_at: T0,
+        p_lease_until: T0 + 30_000,
+        p_expired: [],
+        p_record: true,
+        p_from_status: null,
+        p_at: T0,
+        p_not_after: null,
+        p_end_session: null,
+        // The custom status expires first: that is when the sweeper looks again.
+        p_sweep_at: T0 + 1,
+        p_changes_at: T0 + 1,
       },
       status: 200,
     })
-    await store.recordHeartbeat('u-ana', T0 + 5)
-    expect(last()).toMatchObject({
-      path: '/rpc/presence_record_heartbeat',
-      body: { p_user_id: 'u-ana', p_at: T0 + 5 },
-    })
+    log.length = 0
+    // A heartbeat of a live session renews its lease alone: one request.
+    await store.recordHeartbeat('u-ana', T0 + 5, { leaseUntil: T0 + 60_000 })
+    expect(log.map((r) => [r.path, r.body])).toEqual([
+      [
+        '/rpc/presence_session_heartbeat',
+        { p_user_id: 'u-ana', p_session_id: '', p_at: T0 + 5, p_lease_until: T0 + 60_000 },
+      ],
+    ])
+    log.length = 0
+    await store.sweepSessions!(T0 + 10, { limit: 7 })
+    expect(log.map((r) => [r.path, r.body])).toEqual([
+      ['/rpc/presence_sweep_claim', { p_now: T0 + 10, p_claim_until: T0 + 30_010, p_limit: 7 }],
+      ['/rpc/presence_session_state', { p_user_id: 'u-ana' }],
+      ['/rpc/presence_session_write', expect.objectContaining({ p_version: 1, p_at: T0 + 10 })],
+      ['/rpc/presence_sessions_remove_expired', { p_before: T0 + 10 - 10 * 60_000 }],
+    ])
     await store.presenceFor('u-ben', ['u-ana', 'u-ana'])
     expect(last()).toMatchObject({
       path: '/rpc/presence_targets',
@@ -126,6 +163,119 @@ describe('requests, as PostgREST receives them', () => {
       path: '/rpc/prune_presence_events',
       body: { p_before: '2026-06-13T09:00:00.001Z' },
     })
+  })
+
+  it('computes again from fresh data when another instance wrote the user in between', async () => {
+    // Two stores, as two servers: the in-process queue does not order them.
+    const first = service()
+    const second = service()
+    let raced = false
+    server.use(
+      http.post(`${URL}/rest/v1/rpc/presence_session_write`, async () => {
+        if (raced) return undefined
+        raced = true
+        // The other instance writes between this one's read and its write (then this one's
+        // request goes on to PostgREST, falling through to the emulator).
+        await second.recordStatus({
+          userId: 'u-ana',
+          sessionId: 'laptop',
+          status: 'busy',
+          session: { automatic: 'online', manual: { status: 'busy', at: T0 } },
+          at: T0,
+        })
+        return undefined
+      }),
+    )
+    const result = await first.recordStatus({
+      userId: 'u-ana',
+      sessionId: 'phone',
+      status: 'online',
+      session: { automatic: 'online' },
+      at: T0 + 1,
+    })
+    const writes = log.filter((r) => r.path === '/rpc/presence_session_write')
+    // The laptop's write, this one's refused write (version null: the laptop's came first),
+    // then this one's write computed again over both sessions.
+    expect(writes.map((r) => (r.body as { p_session_id: string }).p_session_id)).toEqual([
+      'laptop',
+      'phone',
+      'phone',
+    ])
+    expect(writes.map((r) => (r.body as { p_version: number | null }).p_version)).toEqual([
+      null,
+      null,
+      1,
+    ])
+    // Busy on the laptop wins over online on the phone; the transition was the laptop's, once.
+    expect(result.presence.status).toBe('busy')
+    expect(result.transition).toBeUndefined()
+    expect((await first.statusEvents('u-ana')).map((e) => [e.from, e.to])).toEqual([[null, 'busy']])
+    expect((await first.sessionsOf!('u-ana')).map((x) => x.sessionId)).toEqual(['laptop', 'phone'])
+  })
+
+  it('two instances reporting one user and sweeping at once record each transition once', async () => {
+    const first = service()
+    const second = service()
+    const devices = Array.from({ length: 8 }, (_, i) => `device-${i}`)
+    // Every device reports at once, half through each instance; half of them idle.
+    await Promise.all(
+      devices.map((sessionId, i) =>
+        (i % 2 ? second : first).recordStatus({
+          userId: 'u-ana',
+          sessionId,
+          status: i < 4 ? 'online' : 'idle',
+          session: { automatic: i < 4 ? 'online' : 'idle' },
+          at: T0,
+          leaseUntil: T0 + (i < 4 ? 30_000 : 60_000),
+        }),
+      ),
+    )
+    expect((await first.sessionsOf!('u-ana')).map((x) => x.sessionId).sort()).toEqual(devices)
+    expect((await second.statusEvents('u-ana')).map((e) => e.to)).toEqual(['online'])
+    const sweeps = await Promise.all([
+      first.sweepSessions!(T0 + 30_000),
+      second.sweepSessions!(T0 + 30_000),
+      first.sweepSessions!(T0 + 30_000),
+      second.sweepSessions!(T0 + 30_000),
+    ])
+    // One of them claimed the user; the others found nothing due.
+    expect(sweeps.map((r) => r.users).sort()).toEqual([0, 0, 0, 1])
+    expect(sweeps.flatMap((r) => r.transitions).map((e) => [e.from, e.to])).toEqual([
+      ['online', 'idle'],
+    ])
+    await Promise.all([first.sweepSessions!(T0 + 60_000), second.sweepSessions!(T0 + 60_000)])
+    const events = await second.statusEvents('u-ana')
+    expect(events.map((e) => e.to)).toEqual(['online', 'idle', 'offline'])
+    for (let i = 1; i < events.length; i++) expect(events[i]?.from).toBe(events[i - 1]?.to)
+  })
+
+  it('lets the database refuse a report that reaches it past its notAfter', async () => {
+    // This process's clock an hour behind: the report passes the store's own check before it
+    // leaves, as one that stalls on the way would; the database's clock is the one that counts.
+    const realNow = Date.now()
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(realNow - 3_600_000)
+    try {
+      const refused = await caught(
+        service().recordStatus({
+          userId: 'u-late',
+          status: 'busy',
+          at: T0,
+          notAfter: Date.now() + 60_000,
+        }),
+      )
+      expect(refused).toBeInstanceOf(SupabaseStoreError)
+      expect(refused.message).toMatch(/^recordStatus: past its deadline/)
+    } finally {
+      vi.useRealTimers()
+    }
+    expect(last()).toMatchObject({ path: '/rpc/presence_session_write', status: 200 })
+    expect(await database.query('select count(*)::int as n from user_last_seen')).toEqual([
+      { n: 0 },
+    ])
+    expect(await database.query('select count(*)::int as n from presence_sessions')).toEqual([
+      { n: 0 },
+    ])
   })
 
   it('filters transitions by time with gte/lt, ordered and limited', async () => {
@@ -182,10 +332,11 @@ describe('requests, as PostgREST receives them', () => {
 describe('a user’s token: the policies decide', () => {
   it('records, reads and clears only the user’s own rows', async () => {
     const ana = await asUser('u-ana')
-    const result = await ana.recordStatus({ userId: 'u-ana', status: 'online', at: T0 })
+    // Status reports are the server's (sessions, aggregated): the service role's alone.
+    const result = await service().recordStatus({ userId: 'u-ana', status: 'online', at: T0 })
     expect(result.transition).toEqual({ userId: 'u-ana', from: null, to: 'online', at: T0 })
-    expect(log.at(-1)?.role).toBe('authenticated')
     await ana.updateSettings('u-ana', { visibility: 'contacts' }, T0)
+    expect(log.at(-1)?.role).toBe('authenticated')
     expect(await ana.getSettings('u-ana')).toMatchObject({ visibility: 'contacts' })
     expect((await ana.statusEvents('u-ana')).map((e) => e.to)).toEqual(['online'])
     await ana.addContact('u-ana', 'u-ben')
@@ -197,9 +348,14 @@ describe('a user’s token: the policies decide', () => {
     expect(await ana.getSettings('u-ben')).toMatchObject({ visibility: 'everyone' })
   })
 
-  it('refuses writes for another user with 403 and the policy’s error', async () => {
+  it('refuses session writes, even their own, and writes for another user with 403', async () => {
     const ana = await asUser('u-ana')
     for (const write of [
+      () => ana.recordStatus({ userId: 'u-ana', status: 'busy', at: T0 }),
+      () => ana.recordHeartbeat('u-ana', T0),
+      () => ana.endSession!('u-ana', 'phone', T0),
+      () => ana.sweepSessions!(T0),
+      () => ana.sessionsOf!('u-ana'),
       () => ana.recordStatus({ userId: 'u-ben', status: 'busy', at: T0 }),
       () => ana.recordHeartbeat('u-ben', T0),
       () => ana.updateSettings('u-ben', { appearOffline: true }, T0),
@@ -211,6 +367,9 @@ describe('a user’s token: the policies decide', () => {
       expect(error).toMatchObject({ code: '42501', status: 403 })
     }
     expect(await database.query('select count(*)::int as n from user_last_seen')).toEqual([
+      { n: 0 },
+    ])
+    expect(await database.query('select count(*)::int as n from presence_sessions')).toEqual([
       { n: 0 },
     ])
     // presence_targets reads other users' settings: the service role's alone.
@@ -262,7 +421,7 @@ describe('failures become SupabaseStoreError', () => {
   it('rejects answers the migrations cannot produce instead of passing them on', async () => {
     // Not PostgREST: answers no correct database gives, to check the store's own guards.
     server.use(
-      http.post(`${URL}/rest/v1/rpc/presence_record_status`, () => HttpResponse.json([])),
+      http.post(`${URL}/rest/v1/rpc/presence_session_state`, () => HttpResponse.json([])),
       http.get(`${URL}/rest/v1/presence_events`, () =>
         HttpResponse.json([{ from_status: null, to_status: 'online', occurred_at: 'yesterday' }]),
       ),

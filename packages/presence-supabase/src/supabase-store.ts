@@ -1,23 +1,50 @@
 /**
  * `createSupabasePresenceStore(supabase)`: the PresenceStore port of @wedsync/presence-server
  * over supabase-js, i.e. PostgREST, for edge functions without a direct Postgres connection.
- * Plain reads and writes use tables; what must be one statement (a status update with its
- * transition, a forward-only heartbeat, the privacy checker's view of several users) calls the
- * functions in supabase/migrations. Made with the service-role key it may act for any user;
- * with a user's token the policies let it write only that user's rows.
+ * Plain reads and writes use tables; what must be one statement (the privacy checker's view of
+ * several users, and each step of server sessions) calls the functions in supabase/migrations.
+ *
+ * Server sessions follow the SQL stores' algorithm (presence-server's store-sql-sessions.ts),
+ * each of its statements a function here: read the user's row, version and sessions in one
+ * snapshot; aggregate in TypeScript with presence-server's session-aggregate.ts (presence-core's
+ * rule, the one rooms use, so this store cannot disagree with a room or with the other stores);
+ * write row, session, removals and transition in one statement that applies only if the version
+ * is still the one read, else compute again from fresh data. A heartbeat of a live session only
+ * renews its lease. The sweeper claims due users with `for update skip locked`, so instances
+ * share the work and a transition is recorded once. Within one process a user's changes are
+ * queued, so only writers on other instances ever retry.
+ *
+ * Made with the service-role key it may act for any user. Status reports, heartbeats, leaves and
+ * sweeps are the server's (the session functions are the service role's alone); with a user's
+ * token the policies let it read and write only that user's settings and contacts, and read
+ * their transitions and teams.
  */
 
 import type { SupabaseClient } from '@supabase/supabase-js'
 import type { Activity, CustomStatus, Status } from '@wedsync/presence-core'
 import {
   activitySchema,
+  aggregateSessions,
   DEFAULT_PRESENCE_SETTINGS,
+  DEFAULT_SESSION_LEASE_MS,
+  type HeartbeatOptions,
+  IMPLICIT_SESSION_ID,
+  isLive,
+  neverSeen,
   type PresenceSettings,
   type PresenceStore,
+  type RecordStatusResult,
+  SESSION_GRACE_MS,
+  type SessionInputs,
   type StatusEvent,
   type StoredPresence,
+  type StoredSession,
+  type SweepOptions,
+  type SweepResult,
+  sessionAfterReport,
   type TargetPresence,
   type TeamMember,
+  userRowAfter,
   type Visibility,
 } from '@wedsync/presence-server'
 
@@ -67,7 +94,7 @@ interface SettingsRow {
   appear_offline: boolean
 }
 
-/** The presence columns presence_record_status and presence_targets return (times in ms). */
+/** The presence columns presence_session_state and presence_targets return (times in ms). */
 interface PresenceColumns {
   last_status: string
   last_seen_at: number
@@ -78,11 +105,43 @@ interface PresenceColumns {
   activity: unknown
 }
 
-interface StatusRow extends PresenceColumns {
-  user_id: string
-  transitioned: boolean
-  from_status: string | null
+/** presence_session_state's one row: `user_id` null when the user was never seen. */
+interface StateRow extends PresenceColumns {
+  user_id: string | null
+  version: number | null
+  sessions: SessionJson[] | null
 }
+
+/** One stored session as presence_session_state lists it (times in ms). */
+interface SessionJson {
+  readonly id: string
+  readonly inputs: SessionInputs
+  readonly activity: StoredSession['activity'] | null
+  readonly hidden: boolean
+  readonly reportedAt: number
+  readonly leaseUntil: number
+}
+
+/** How one change turns the stored sessions into the next ones. */
+type SessionEdit = (sessions: ReadonlyMap<string, StoredSession>) => {
+  readonly put?: StoredSession
+  readonly end?: string
+}
+
+/** One change to a user's sessions and aggregate (store-sql-sessions.ts's, over PostgREST). */
+interface ChangeOptions {
+  readonly operation: string
+  readonly userId: string
+  readonly at: number
+  /** A report moves last seen; a sweep or a leave does not. */
+  readonly seenAt?: number
+  readonly edit?: SessionEdit
+  /** A first heartbeat stores `online` and records no transition (the port's contract). */
+  readonly quietFirst?: boolean
+  readonly notAfter?: number
+}
+
+type ChangeResult = RecordStatusResult & { readonly expired: number }
 
 interface TargetRow extends PresenceColumns, Partial<SettingsRow> {
   ord: number
@@ -95,6 +154,12 @@ interface TargetRow extends PresenceColumns, Partial<SettingsRow> {
 const SETTINGS_COLUMNS = 'visibility,show_last_seen,show_activity,appear_offline'
 /** PostgREST answers at most this many rows per request on Supabase (`max_rows`). */
 const PAGE = 1_000
+/** How long a sweeper's claim on a due user lasts before another instance may take it. */
+const CLAIM_MS = 30_000
+/** Users one sweep recomputes at once (each is two requests). */
+const SWEEP_WORKERS = 4
+/** Writes refused for a changed version before giving up (other instances writing the user). */
+const MAX_ATTEMPTS = 50
 
 function toSettings(row: Partial<SettingsRow> | null | undefined): PresenceSettings {
   if (!row?.visibility) return DEFAULT_PRESENCE_SETTINGS
@@ -140,6 +205,25 @@ function epochMs(value: string, operation: string): number {
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
+function parseSessions(list: readonly SessionJson[] | null): StoredSession[] {
+  return (list ?? []).map((j) => ({
+    sessionId: j.id,
+    inputs: j.inputs,
+    ...(j.activity ? { activity: j.activity } : {}),
+    reportedAt: Number(j.reportedAt),
+    leaseUntil: Number(j.leaseUntil),
+    ...(j.hidden ? { hidden: true as const } : {}),
+  }))
+}
+
+function pastDeadline(operation: string, notAfter: number): SupabaseStoreError {
+  return new SupabaseStoreError(
+    operation,
+    { message: `past its deadline (${new Date(notAfter).toISOString()})` },
+    0,
+  )
+}
+
 /** Code-point order, as `collate "C"` sorts in the SQL stores (not the database's collation). */
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
@@ -154,6 +238,104 @@ export function createSupabasePresenceStore(
     if (error) throw new SupabaseStoreError(operation, error, status)
     return data as T
   }
+
+  async function readState(operation: string, userId: string): Promise<StateRow> {
+    const rows = await run<StateRow[]>(
+      operation,
+      db.rpc('presence_session_state', { p_user_id: userId }),
+    )
+    const row = rows?.[0]
+    if (!row) throw new SupabaseStoreError(operation, { message: 'no row returned' }, 200)
+    return row
+  }
+
+  // In-process queue per user: changes to one user from this process never race each other.
+  const queues = new Map<string, Promise<unknown>>()
+  function queued<T>(userId: string, work: () => Promise<T>): Promise<T> {
+    const before = queues.get(userId) ?? Promise.resolve()
+    const result = before.then(work, work)
+    const tail = result.catch(() => {})
+    queues.set(userId, tail)
+    void tail.then(() => {
+      if (queues.get(userId) === tail) queues.delete(userId)
+    })
+    return result
+  }
+
+  /** Read, aggregate in TypeScript, one version-checked write; again if another writer won. */
+  async function change(o: ChangeOptions): Promise<ChangeResult> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const read = await readState(o.operation, o.userId)
+      const previous = read.user_id === null ? undefined : toPresence(o.userId, read)
+      const stored = new Map(parseSessions(read.sessions).map((x) => [x.sessionId, x]))
+      const edit = o.edit?.(stored) ?? {}
+      // Ending a session the store does not hold changes nothing.
+      if (edit.end !== undefined && !stored.has(edit.end))
+        return { presence: previous ?? neverSeen(o.userId, o.at), expired: 0 }
+      if (edit.put) stored.set(edit.put.sessionId, edit.put)
+      if (edit.end !== undefined) stored.delete(edit.end)
+      // Sessions past their lease count for nothing (the aggregate takes live ones); past the
+      // grace too, they go.
+      const expired = [...stored.values()].filter(
+        (x) => !isLive(x, o.at - SESSION_GRACE_MS) && x.sessionId !== edit.put?.sessionId,
+      )
+      for (const x of expired) stored.delete(x.sessionId)
+      const aggregate = aggregateSessions(o.userId, [...stored.values()], o.at)
+      const next = userRowAfter(o.userId, previous, aggregate, o.at, o.seenAt)
+      const record = next.statusChanged && !(o.quietFirst && !previous)
+      const put = edit.put
+      const written = await run<{ written_version: number | null; in_time: boolean }[]>(
+        o.operation,
+        db.rpc('presence_session_write', {
+          p_user_id: o.userId,
+          p_version: read.version ?? null,
+          p_status_changed_at: next.row.statusChangedAt,
+          p_last_seen_at: next.row.lastSeenAt,
+          p_status: next.row.status,
+          p_custom_text: next.row.customStatus?.text ?? null,
+          p_custom_emoji: next.row.customStatus?.emoji ?? null,
+          p_custom_expires_at: next.row.customStatus?.expiresAt ?? null,
+          p_activity: next.row.activity ?? null,
+          p_sweep_at: aggregate.nextChangeAt ?? null,
+          p_session_id: put?.sessionId ?? null,
+          p_inputs: put?.inputs ?? null,
+          p_session_activity: put?.activity ?? null,
+          p_hidden: put?.hidden === true,
+          p_reported_at: put?.reportedAt ?? null,
+          p_lease_until: put?.leaseUntil ?? null,
+          p_expired: expired.map((x) => x.sessionId),
+          p_record: record,
+          p_from_status: next.from ?? null,
+          p_at: o.at,
+          p_not_after: o.notAfter ?? null,
+          p_end_session: edit.end ?? null,
+          p_changes_at: aggregate.timeChangeAt ?? null,
+          p_grace_before: o.at - SESSION_GRACE_MS,
+        }),
+      )
+      const answer = written?.[0]
+      if (!answer) throw new SupabaseStoreError(o.operation, { message: 'no row returned' }, 200)
+      if (!answer.in_time && o.notAfter !== undefined) throw pastDeadline(o.operation, o.notAfter)
+      if (answer.written_version === null) continue // another writer won: compute again
+      const customStatusChanged = next.customStatusChanged && previous !== undefined
+      const transition: StatusEvent | undefined = record
+        ? { userId: o.userId, from: next.from ?? null, to: next.row.status, at: o.at }
+        : undefined
+      return {
+        presence: next.row as StoredPresence,
+        ...(transition ? { transition } : {}),
+        ...(customStatusChanged ? { customStatusChanged } : {}),
+        expired: expired.length,
+      }
+    }
+    throw new SupabaseStoreError(
+      o.operation,
+      { message: `presence of ${o.userId}: too many concurrent writers, try again` },
+      0,
+    )
+  }
+
+  const strip = ({ expired: _, ...result }: ChangeResult): RecordStatusResult => result
 
   return {
     async getSettings(userId) {
@@ -186,47 +368,112 @@ export function createSupabasePresenceStore(
       return toSettings(saved)
     },
 
-    async recordStatus(change) {
-      // Checked when the request leaves, on this process's clock: PostgREST's function takes no
-      // deadline, so unlike the SQL stores a call already sent that stalls may still land late.
-      if (change.notAfter !== undefined && Date.now() > change.notAfter)
-        throw new SupabaseStoreError(
-          'recordStatus',
-          { message: `past its deadline (${new Date(change.notAfter).toISOString()})` },
-          0,
-        )
-      const custom = change.customStatus
-      const rows = await run<StatusRow[]>(
-        'recordStatus',
-        db.rpc('presence_record_status', {
-          p_user_id: change.userId,
-          p_at: change.at,
-          p_status: change.status,
-          p_set_custom: custom !== undefined,
-          p_custom_text: custom?.text ?? null,
-          p_custom_emoji: custom?.emoji ?? null,
-          p_custom_expires_at: custom?.expiresAt ?? null,
-          p_set_activity: change.activity !== undefined,
-          p_activity: change.activity ?? null,
-        }),
+    recordStatus(c) {
+      // Refused before it leaves when it is late already; the write function checks again on
+      // the database's clock, so a request that stalls on the way is refused there.
+      if (c.notAfter !== undefined && Date.now() > c.notAfter)
+        return Promise.reject(pastDeadline('recordStatus', c.notAfter))
+      const sessionId = c.sessionId ?? IMPLICIT_SESSION_ID
+      const leaseUntil = c.leaseUntil ?? c.at + DEFAULT_SESSION_LEASE_MS
+      return queued(c.userId, async () =>
+        strip(
+          await change({
+            operation: 'recordStatus',
+            userId: c.userId,
+            at: c.at,
+            seenAt: c.at,
+            edit: (sessions) => ({
+              put: sessionAfterReport(c, sessionId, sessions.get(sessionId), leaseUntil),
+            }),
+            ...(c.notAfter === undefined ? {} : { notAfter: c.notAfter }),
+          }),
+        ),
       )
-      const row = rows?.[0]
-      if (!row) throw new SupabaseStoreError('recordStatus', { message: 'no row returned' }, 200)
-      const presence = toPresence(change.userId, row)
-      if (!row.transitioned) return { presence }
-      const transition: StatusEvent = {
-        userId: change.userId,
-        from: row.from_status as Status | null,
-        to: change.status,
-        at: change.at,
-      }
-      return { presence, transition }
     },
 
-    async recordHeartbeat(userId, at) {
-      await run(
-        'recordHeartbeat',
-        db.rpc('presence_record_heartbeat', { p_user_id: userId, p_at: at }),
+    recordHeartbeat(userId, at, heartbeat: HeartbeatOptions = {}) {
+      const sessionId = heartbeat.sessionId ?? IMPLICIT_SESSION_ID
+      const leaseUntil = heartbeat.leaseUntil ?? at + DEFAULT_SESSION_LEASE_MS
+      return queued(userId, async () => {
+        const renewed = await run<boolean>(
+          'recordHeartbeat',
+          db.rpc('presence_session_heartbeat', {
+            p_user_id: userId,
+            p_session_id: sessionId,
+            p_at: at,
+            p_lease_until: leaseUntil,
+          }),
+        )
+        if (renewed === true) return
+        await change({
+          operation: 'recordHeartbeat',
+          userId,
+          at,
+          seenAt: at,
+          quietFirst: true,
+          edit: (sessions) => {
+            const previous = sessions.get(sessionId)
+            return {
+              // Past its lease but within the grace: back with what it last reported.
+              put: previous
+                ? { ...previous, leaseUntil: Math.max(previous.leaseUntil, leaseUntil) }
+                : { sessionId, inputs: { automatic: 'online' }, reportedAt: at, leaseUntil },
+            }
+          },
+        })
+      })
+    },
+
+    endSession(userId, sessionId, at) {
+      return queued(userId, async () =>
+        strip(
+          await change({ operation: 'endSession', userId, at, edit: () => ({ end: sessionId }) }),
+        ),
+      )
+    },
+
+    async sweepSessions(now, sweep: SweepOptions = {}): Promise<SweepResult> {
+      const claimed = await run<{ user_id: string }[]>(
+        'sweepSessions',
+        db.rpc('presence_sweep_claim', {
+          p_now: now,
+          p_claim_until: now + CLAIM_MS,
+          p_limit: sweep.limit ?? 500,
+        }),
+      )
+      // A few users at a time: each is a read and a write, and the API serves requests too.
+      const results: ChangeResult[] = []
+      let next = 0
+      const worker = async () => {
+        while (next < claimed.length) {
+          const i = next++
+          const userId = claimed[i]!.user_id
+          results[i] = await queued(userId, () =>
+            change({ operation: 'sweepSessions', userId, at: now }),
+          )
+        }
+      }
+      await Promise.all(Array.from({ length: Math.min(SWEEP_WORKERS, claimed.length) }, worker))
+      // Sessions past their lease and the grace go, whoever they belong to (they count for
+      // nothing already: no aggregate changes).
+      const removed = await run<number>(
+        'sweepSessions',
+        db.rpc('presence_sessions_remove_expired', { p_before: now - SESSION_GRACE_MS }),
+      )
+      return {
+        expired: results.reduce((n, r) => n + r.expired, 0) + Number(removed),
+        users: claimed.length,
+        transitions: results.flatMap((r) => (r.transition ? [r.transition] : [])),
+        customStatusChanged: claimed
+          .filter((_, i) => results[i]?.customStatusChanged)
+          .map((r) => r.user_id),
+      }
+    },
+
+    async sessionsOf(userId) {
+      const row = await readState('sessionsOf', userId)
+      return parseSessions(row.sessions).sort(
+        (a, b) => a.reportedAt - b.reportedAt || (a.sessionId < b.sessionId ? -1 : 1),
       )
     },
 

@@ -335,7 +335,8 @@ export function runPresenceStoreContract(
       expect(await store.getSettings('u-viewer')).toEqual(DEFAULT_PRESENCE_SETTINGS)
     })
 
-    // Stores that keep sessions (memory, Postgres, PGlite); others skip these (Supabase's, for now).
+    // Stores that keep sessions (all of ours: memory, Postgres, PGlite, Supabase); a custom store
+    // without the optional session methods skips these.
     describe('sessions', () => {
       it("aggregates a user's sessions as rooms do: a second device going idle records nothing", async (context) => {
         if (!store.sweepSessions) return context.skip() // a store without sessions
