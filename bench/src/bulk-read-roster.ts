@@ -45,7 +45,11 @@ const VISIBILITY = [
 ] as const
 
 /** Writes the roster through the store's own API, 16 writes at a time. */
-export async function seedRoster(store: PresenceStore, spec: RosterSpec, at: number): Promise<void> {
+export async function seedRoster(
+  store: PresenceStore,
+  spec: RosterSpec,
+  at: number,
+): Promise<void> {
   const teams = Math.ceil(spec.targets / TEAM_SIZE)
   await inParallel(spec.targets, 16, async (i) => {
     const userId = targetId(i)

@@ -2,12 +2,15 @@
  * What the HTTP benches of the presence API share: Supabase-style HS256 access tokens, the server
  * process (presence-server-process.ts) started, asked for its CPU time, seeded and stopped over
  * IPC, and one autocannon round — `amount` requests over `connections` keep-alive connections,
- * each request's token and body chosen by its index, so every user (or session) sends its own.
+ * each request's token and body chosen by its index, so every user (or session) sends its own —
+ * and, for the latency of one call at a time, a sequential probe on one keep-alive connection
+ * timed to the microsecond (autocannon's histogram keeps whole milliseconds).
  * Invariants: tokens verify against the secret the server process is started with; a round's
  * total runs from its start to its last response.
  */
 import { type ChildProcess, fork, type Serializable } from 'node:child_process'
 import { createHmac } from 'node:crypto'
+import { Agent, request as httpRequest } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { CHILD_ARGS } from './child-processes.js'
@@ -95,6 +98,8 @@ export interface RoundResult {
   readonly max: number
   readonly ok: number
   readonly failed: number
+  /** How many answers of each status other than 2xx (`{ "503": 134 }`). */
+  readonly refused: Readonly<Record<string, number>>
   /** Response bytes received (headers included), per request. */
   readonly bytesPerRequest: number
   /** Server process CPU (user + system) per request, µs; set by the caller. */
@@ -146,6 +151,11 @@ export function round(url: string, options: RoundOptions): Promise<RoundResult> 
           max: result.latency.max,
           ok: result['2xx'],
           failed: result.non2xx + result.errors + result.timeouts,
+          refused: Object.fromEntries(
+            Object.entries(result.statusCodeStats ?? {})
+              .filter(([code]) => !code.startsWith('2'))
+              .map(([code, stats]) => [code, stats.count ?? 0]),
+          ),
           bytesPerRequest: answered > 0 ? result.throughput.total / answered : 0,
         })
       },
@@ -156,5 +166,85 @@ export function round(url: string, options: RoundOptions): Promise<RoundResult> 
   })
 }
 
+/**
+ * `amount` requests one after the other on one keep-alive connection (node:http), each timed
+ * from writing it to the end of its response with `performance.now()`. For calls that take well
+ * under a millisecond, where autocannon's whole-millisecond histogram reads 0 or 1.
+ */
+export async function sequentialRound(
+  url: string,
+  options: Omit<RoundOptions, 'connections'>,
+): Promise<RoundResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  const target = new URL(options.path, url)
+  const latencies: number[] = []
+  let ok = 0
+  let failed = 0
+  const refused: Record<string, number> = {}
+  let bytes = 0
+  const started = performance.now()
+  try {
+    for (let i = 0; i < options.amount; i++) {
+      const { token: bearer, body } = options.request(i)
+      const start = performance.now()
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          target,
+          {
+            agent,
+            method: options.method,
+            headers: {
+              authorization: `Bearer ${bearer}`,
+              ...(body
+                ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
+                : {}),
+            },
+          },
+          (response) => {
+            response.on('data', (chunk: Buffer) => {
+              bytes += chunk.length
+            })
+            response.on('end', () => resolve(response.statusCode ?? 0))
+            response.on('error', reject)
+          },
+        )
+        req.on('error', reject)
+        req.end(body)
+      })
+      latencies.push(performance.now() - start)
+      if (status >= 200 && status < 300) ok++
+      else {
+        failed++
+        refused[status] = (refused[status] ?? 0) + 1
+      }
+    }
+  } finally {
+    agent.destroy()
+  }
+  const totalMs = performance.now() - started
+  const sorted = latencies.sort((a, b) => a - b)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!
+  return {
+    totalMs,
+    p50: at(0.5),
+    p99: at(0.99),
+    max: sorted[sorted.length - 1]!,
+    ok,
+    failed,
+    refused,
+    bytesPerRequest: bytes / Math.max(1, ok + failed),
+  }
+}
+
+/** Failures over some rounds, with the statuses that were not 2xx: `134 (503 ×134)`. */
+export function failures(runs: readonly RoundResult[]): string {
+  const failed = runs.reduce((n, r) => n + r.failed, 0)
+  const codes = new Map<string, number>()
+  for (const r of runs)
+    for (const [code, n] of Object.entries(r.refused)) codes.set(code, (codes.get(code) ?? 0) + n)
+  const list = [...codes].map(([code, n]) => `${code} ×${n}`).join(', ')
+  return list ? `${failed} (${list})` : String(failed)
+}
+
 /** `12.3 ms` below 10 ms, `123 ms` above. */
-export const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`
+export const ms = (n: number) => `${n.toFixed(n < 1 ? 2 : n < 10 ? 1 : 0)} ms`

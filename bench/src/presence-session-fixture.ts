@@ -11,7 +11,11 @@ export interface SessionReport {
   readonly status: 'online' | 'idle' | 'busy'
   readonly sessionId: string
   readonly session: SessionInputs
-  readonly activity?: { readonly action: string; readonly target: string; readonly weddingId: string }
+  readonly activity?: {
+    readonly action: string
+    readonly target: string
+    readonly weddingId: string
+  }
 }
 
 /** What session `session` (0: laptop, 1: phone) of user number `user` reports, stamped `at`. */
