@@ -156,6 +156,27 @@ export {
   userRowAfter,
 } from './stores/session-aggregate.js'
 export {
+  createUserQueue,
+  endSessionChange,
+  heartbeatLease,
+  heartbeatReviveChange,
+  planSessionChange,
+  reportChange,
+  runSessionChange,
+  type SessionChange,
+  type SessionChangeIo,
+  type SessionChangePlan,
+  type SessionChangeResult,
+  type SessionEdit,
+  type SessionJson,
+  type SessionSnapshot,
+  type SessionWrite,
+  sessionsFromJson,
+  sweepClaimed,
+  type UserQueue,
+  withoutExpired,
+} from './stores/session-change.js'
+export {
   type SessionSweeper,
   type SessionSweeperOptions,
   startSessionSweeper,

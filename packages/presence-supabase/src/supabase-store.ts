@@ -4,12 +4,12 @@
  * Plain reads and writes use tables; what must be one statement (the privacy checker's view of
  * several users, and each step of server sessions) calls the functions in supabase/migrations.
  *
- * Server sessions follow the SQL stores' algorithm (presence-server's store-sql-sessions.ts),
- * each of its statements a function here: read the user's row, version and sessions in one
- * snapshot; aggregate in TypeScript with presence-server's session-aggregate.ts (presence-core's
- * rule, the one rooms use, so this store cannot disagree with a room or with the other stores);
- * write row, session, removals and transition in one statement that applies only if the version
- * is still the one read, else compute again from fresh data. A heartbeat of a live session only
+ * Server sessions follow the SQL stores' algorithm, which is presence-server's session-change.ts
+ * (this store does only the I/O around it), each of the SQL stores' statements a function here:
+ * read the user's row, version and sessions in one snapshot; plan the change in TypeScript
+ * (aggregated with presence-core's rule, the one rooms use, so this store cannot disagree with a
+ * room or with the other stores); write row, session, removals and transition in one statement
+ * that applies only if the version is still the one read, else plan again from fresh data. A heartbeat of a live session only
  * renews its lease. The sweeper claims due users with `for update skip locked`, so instances
  * share the work and a transition is recorded once. Within one process a user's changes are
  * queued, so only writers on other instances ever retry.
@@ -24,28 +24,28 @@ import type { SupabaseClient } from '@supabase/supabase-js'
 import type { Activity, CustomStatus, Status } from '@wedsync/presence-core'
 import {
   activitySchema,
-  aggregateSessions,
+  createUserQueue,
   DEFAULT_PRESENCE_SETTINGS,
-  DEFAULT_SESSION_LEASE_MS,
-  type HeartbeatOptions,
-  IMPLICIT_SESSION_ID,
-  isLive,
-  neverSeen,
+  endSessionChange,
+  heartbeatLease,
+  heartbeatReviveChange,
   type PresenceSettings,
   type PresenceStore,
-  type RecordStatusResult,
+  reportChange,
+  runSessionChange,
   SESSION_GRACE_MS,
-  type SessionInputs,
-  type StatusEvent,
+  type SessionChange,
+  type SessionChangeResult,
+  type SessionJson,
   type StoredPresence,
-  type StoredSession,
   type SweepOptions,
   type SweepResult,
-  sessionAfterReport,
+  sessionsFromJson,
+  sweepClaimed,
   type TargetPresence,
   type TeamMember,
-  userRowAfter,
   type Visibility,
+  withoutExpired,
 } from '@wedsync/presence-server'
 
 export interface SupabasePresenceStoreOptions {
@@ -112,37 +112,6 @@ interface StateRow extends PresenceColumns {
   sessions: SessionJson[] | null
 }
 
-/** One stored session as presence_session_state lists it (times in ms). */
-interface SessionJson {
-  readonly id: string
-  readonly inputs: SessionInputs
-  readonly activity: StoredSession['activity'] | null
-  readonly hidden: boolean
-  readonly reportedAt: number
-  readonly leaseUntil: number
-}
-
-/** How one change turns the stored sessions into the next ones. */
-type SessionEdit = (sessions: ReadonlyMap<string, StoredSession>) => {
-  readonly put?: StoredSession
-  readonly end?: string
-}
-
-/** One change to a user's sessions and aggregate (store-sql-sessions.ts's, over PostgREST). */
-interface ChangeOptions {
-  readonly operation: string
-  readonly userId: string
-  readonly at: number
-  /** A report moves last seen; a sweep or a leave does not. */
-  readonly seenAt?: number
-  readonly edit?: SessionEdit
-  /** A first heartbeat stores `online` and records no transition (the port's contract). */
-  readonly quietFirst?: boolean
-  readonly notAfter?: number
-}
-
-type ChangeResult = RecordStatusResult & { readonly expired: number }
-
 interface TargetRow extends PresenceColumns, Partial<SettingsRow> {
   ord: number
   target: string
@@ -156,10 +125,6 @@ const SETTINGS_COLUMNS = 'visibility,show_last_seen,show_activity,appear_offline
 const PAGE = 1_000
 /** How long a sweeper's claim on a due user lasts before another instance may take it. */
 const CLAIM_MS = 30_000
-/** Users one sweep recomputes at once (each is two requests). */
-const SWEEP_WORKERS = 4
-/** Writes refused for a changed version before giving up (other instances writing the user). */
-const MAX_ATTEMPTS = 50
 
 function toSettings(row: Partial<SettingsRow> | null | undefined): PresenceSettings {
   if (!row?.visibility) return DEFAULT_PRESENCE_SETTINGS
@@ -205,17 +170,6 @@ function epochMs(value: string, operation: string): number {
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-function parseSessions(list: readonly SessionJson[] | null): StoredSession[] {
-  return (list ?? []).map((j) => ({
-    sessionId: j.id,
-    inputs: j.inputs,
-    ...(j.activity ? { activity: j.activity } : {}),
-    reportedAt: Number(j.reportedAt),
-    leaseUntil: Number(j.leaseUntil),
-    ...(j.hidden ? { hidden: true as const } : {}),
-  }))
-}
-
 function pastDeadline(operation: string, notAfter: number): SupabaseStoreError {
   return new SupabaseStoreError(
     operation,
@@ -249,93 +203,67 @@ export function createSupabasePresenceStore(
     return row
   }
 
-  // In-process queue per user: changes to one user from this process never race each other.
-  const queues = new Map<string, Promise<unknown>>()
-  function queued<T>(userId: string, work: () => Promise<T>): Promise<T> {
-    const before = queues.get(userId) ?? Promise.resolve()
-    const result = before.then(work, work)
-    const tail = result.catch(() => {})
-    queues.set(userId, tail)
-    void tail.then(() => {
-      if (queues.get(userId) === tail) queues.delete(userId)
+  const queued = createUserQueue()
+
+  /** The change read, planned in presence-server's session-change.ts, and written in one call. */
+  function change(
+    operation: string,
+    c: SessionChange,
+    notAfter?: number,
+  ): Promise<SessionChangeResult> {
+    return runSessionChange(c, {
+      async read() {
+        const read = await readState(operation, c.userId)
+        return {
+          previous: read.user_id === null ? undefined : toPresence(c.userId, read),
+          sessions: sessionsFromJson(read.sessions),
+          version: read.version ?? null,
+        }
+      },
+      async write(w) {
+        const put = w.put
+        const written = await run<{ written_version: number | null; in_time: boolean }[]>(
+          operation,
+          db.rpc('presence_session_write', {
+            p_user_id: w.userId,
+            p_version: w.version,
+            p_status_changed_at: w.row.statusChangedAt,
+            p_last_seen_at: w.row.lastSeenAt,
+            p_status: w.row.status,
+            p_custom_text: w.row.customStatus?.text ?? null,
+            p_custom_emoji: w.row.customStatus?.emoji ?? null,
+            p_custom_expires_at: w.row.customStatus?.expiresAt ?? null,
+            p_activity: w.row.activity ?? null,
+            p_sweep_at: w.sweepAt,
+            p_session_id: put?.sessionId ?? null,
+            p_inputs: put?.inputs ?? null,
+            p_session_activity: put?.activity ?? null,
+            p_hidden: put?.hidden === true,
+            p_reported_at: put?.reportedAt ?? null,
+            p_lease_until: put?.leaseUntil ?? null,
+            p_expired: w.expired,
+            p_record: w.record,
+            p_from_status: w.from,
+            p_at: w.at,
+            p_not_after: notAfter ?? null,
+            p_end_session: w.end ?? null,
+            p_changes_at: w.changesAt,
+            p_grace_before: w.graceBefore,
+          }),
+        )
+        const answer = written?.[0]
+        if (!answer) throw new SupabaseStoreError(operation, { message: 'no row returned' }, 200)
+        if (!answer.in_time && notAfter !== undefined) throw pastDeadline(operation, notAfter)
+        return answer.written_version !== null // null: another writer won, compute again
+      },
+      tooManyWriters: () =>
+        new SupabaseStoreError(
+          operation,
+          { message: `presence of ${c.userId}: too many concurrent writers, try again` },
+          0,
+        ),
     })
-    return result
   }
-
-  /** Read, aggregate in TypeScript, one version-checked write; again if another writer won. */
-  async function change(o: ChangeOptions): Promise<ChangeResult> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const read = await readState(o.operation, o.userId)
-      const previous = read.user_id === null ? undefined : toPresence(o.userId, read)
-      const stored = new Map(parseSessions(read.sessions).map((x) => [x.sessionId, x]))
-      const edit = o.edit?.(stored) ?? {}
-      // Ending a session the store does not hold changes nothing.
-      if (edit.end !== undefined && !stored.has(edit.end))
-        return { presence: previous ?? neverSeen(o.userId, o.at), expired: 0 }
-      if (edit.put) stored.set(edit.put.sessionId, edit.put)
-      if (edit.end !== undefined) stored.delete(edit.end)
-      // Sessions past their lease count for nothing (the aggregate takes live ones); past the
-      // grace too, they go.
-      const expired = [...stored.values()].filter(
-        (x) => !isLive(x, o.at - SESSION_GRACE_MS) && x.sessionId !== edit.put?.sessionId,
-      )
-      for (const x of expired) stored.delete(x.sessionId)
-      const aggregate = aggregateSessions(o.userId, [...stored.values()], o.at)
-      const next = userRowAfter(o.userId, previous, aggregate, o.at, o.seenAt)
-      const record = next.statusChanged && !(o.quietFirst && !previous)
-      const put = edit.put
-      const written = await run<{ written_version: number | null; in_time: boolean }[]>(
-        o.operation,
-        db.rpc('presence_session_write', {
-          p_user_id: o.userId,
-          p_version: read.version ?? null,
-          p_status_changed_at: next.row.statusChangedAt,
-          p_last_seen_at: next.row.lastSeenAt,
-          p_status: next.row.status,
-          p_custom_text: next.row.customStatus?.text ?? null,
-          p_custom_emoji: next.row.customStatus?.emoji ?? null,
-          p_custom_expires_at: next.row.customStatus?.expiresAt ?? null,
-          p_activity: next.row.activity ?? null,
-          p_sweep_at: aggregate.nextChangeAt ?? null,
-          p_session_id: put?.sessionId ?? null,
-          p_inputs: put?.inputs ?? null,
-          p_session_activity: put?.activity ?? null,
-          p_hidden: put?.hidden === true,
-          p_reported_at: put?.reportedAt ?? null,
-          p_lease_until: put?.leaseUntil ?? null,
-          p_expired: expired.map((x) => x.sessionId),
-          p_record: record,
-          p_from_status: next.from ?? null,
-          p_at: o.at,
-          p_not_after: o.notAfter ?? null,
-          p_end_session: edit.end ?? null,
-          p_changes_at: aggregate.timeChangeAt ?? null,
-          p_grace_before: o.at - SESSION_GRACE_MS,
-        }),
-      )
-      const answer = written?.[0]
-      if (!answer) throw new SupabaseStoreError(o.operation, { message: 'no row returned' }, 200)
-      if (!answer.in_time && o.notAfter !== undefined) throw pastDeadline(o.operation, o.notAfter)
-      if (answer.written_version === null) continue // another writer won: compute again
-      const customStatusChanged = next.customStatusChanged && previous !== undefined
-      const transition: StatusEvent | undefined = record
-        ? { userId: o.userId, from: next.from ?? null, to: next.row.status, at: o.at }
-        : undefined
-      return {
-        presence: next.row as StoredPresence,
-        ...(transition ? { transition } : {}),
-        ...(customStatusChanged ? { customStatusChanged } : {}),
-        expired: expired.length,
-      }
-    }
-    throw new SupabaseStoreError(
-      o.operation,
-      { message: `presence of ${o.userId}: too many concurrent writers, try again` },
-      0,
-    )
-  }
-
-  const strip = ({ expired: _, ...result }: ChangeResult): RecordStatusResult => result
 
   return {
     async getSettings(userId) {
@@ -373,62 +301,31 @@ export function createSupabasePresenceStore(
       // the database's clock, so a request that stalls on the way is refused there.
       if (c.notAfter !== undefined && Date.now() > c.notAfter)
         return Promise.reject(pastDeadline('recordStatus', c.notAfter))
-      const sessionId = c.sessionId ?? IMPLICIT_SESSION_ID
-      const leaseUntil = c.leaseUntil ?? c.at + DEFAULT_SESSION_LEASE_MS
       return queued(c.userId, async () =>
-        strip(
-          await change({
-            operation: 'recordStatus',
-            userId: c.userId,
-            at: c.at,
-            seenAt: c.at,
-            edit: (sessions) => ({
-              put: sessionAfterReport(c, sessionId, sessions.get(sessionId), leaseUntil),
-            }),
-            ...(c.notAfter === undefined ? {} : { notAfter: c.notAfter }),
-          }),
-        ),
+        withoutExpired(await change('recordStatus', reportChange(c), c.notAfter)),
       )
     },
 
-    recordHeartbeat(userId, at, heartbeat: HeartbeatOptions = {}) {
-      const sessionId = heartbeat.sessionId ?? IMPLICIT_SESSION_ID
-      const leaseUntil = heartbeat.leaseUntil ?? at + DEFAULT_SESSION_LEASE_MS
+    recordHeartbeat(userId, at, heartbeat) {
+      const lease = heartbeatLease(at, heartbeat)
       return queued(userId, async () => {
         const renewed = await run<boolean>(
           'recordHeartbeat',
           db.rpc('presence_session_heartbeat', {
             p_user_id: userId,
-            p_session_id: sessionId,
+            p_session_id: lease.sessionId,
             p_at: at,
-            p_lease_until: leaseUntil,
+            p_lease_until: lease.leaseUntil,
           }),
         )
         if (renewed === true) return
-        await change({
-          operation: 'recordHeartbeat',
-          userId,
-          at,
-          seenAt: at,
-          quietFirst: true,
-          edit: (sessions) => {
-            const previous = sessions.get(sessionId)
-            return {
-              // Past its lease but within the grace: back with what it last reported.
-              put: previous
-                ? { ...previous, leaseUntil: Math.max(previous.leaseUntil, leaseUntil) }
-                : { sessionId, inputs: { automatic: 'online' }, reportedAt: at, leaseUntil },
-            }
-          },
-        })
+        await change('recordHeartbeat', heartbeatReviveChange(userId, at, lease))
       })
     },
 
     endSession(userId, sessionId, at) {
       return queued(userId, async () =>
-        strip(
-          await change({ operation: 'endSession', userId, at, edit: () => ({ end: sessionId }) }),
-        ),
+        withoutExpired(await change('endSession', endSessionChange(userId, sessionId, at))),
       )
     },
 
@@ -441,38 +338,22 @@ export function createSupabasePresenceStore(
           p_limit: sweep.limit ?? 500,
         }),
       )
-      // A few users at a time: each is a read and a write, and the API serves requests too.
-      const results: ChangeResult[] = []
-      let next = 0
-      const worker = async () => {
-        while (next < claimed.length) {
-          const i = next++
-          const userId = claimed[i]!.user_id
-          results[i] = await queued(userId, () =>
-            change({ operation: 'sweepSessions', userId, at: now }),
-          )
-        }
-      }
-      await Promise.all(Array.from({ length: Math.min(SWEEP_WORKERS, claimed.length) }, worker))
-      // Sessions past their lease and the grace go, whoever they belong to (they count for
-      // nothing already: no aggregate changes).
-      const removed = await run<number>(
-        'sweepSessions',
-        db.rpc('presence_sessions_remove_expired', { p_before: now - SESSION_GRACE_MS }),
+      return sweepClaimed(
+        claimed.map((r) => r.user_id),
+        (userId) => queued(userId, () => change('sweepSessions', { userId, at: now })),
+        async () =>
+          Number(
+            await run<number>(
+              'sweepSessions',
+              db.rpc('presence_sessions_remove_expired', { p_before: now - SESSION_GRACE_MS }),
+            ),
+          ),
       )
-      return {
-        expired: results.reduce((n, r) => n + r.expired, 0) + Number(removed),
-        users: claimed.length,
-        transitions: results.flatMap((r) => (r.transition ? [r.transition] : [])),
-        customStatusChanged: claimed
-          .filter((_, i) => results[i]?.customStatusChanged)
-          .map((r) => r.user_id),
-      }
     },
 
     async sessionsOf(userId) {
       const row = await readState('sessionsOf', userId)
-      return parseSessions(row.sessions).sort(
+      return sessionsFromJson(row.sessions).sort(
         (a, b) => a.reportedAt - b.reportedAt || (a.sessionId < b.sessionId ? -1 : 1),
       )
     },

@@ -5,8 +5,9 @@
  * visible_presence, routing) finds it.
  *
  * Consistency without holding a lock while TypeScript computes: each change reads the user's row
- * (with its `version`) and sessions in one statement, computes the new session set and aggregate,
- * and writes everything in one statement that applies only if `version` is still the one read
+ * (with its `version`) and sessions in one statement, computes the new session set and aggregate
+ * (session-change.ts, shared with presence-supabase's store: this file does only the I/O), and
+ * writes everything in one statement that applies only if `version` is still the one read
  * (optimistic concurrency). A write that lost the race is computed again from fresh data, so the
  * stored aggregate is always that of the stored sessions, and each transition's `from` is the
  * status it replaced: a transition is recorded once, whichever instance wins. Within one process
@@ -22,33 +23,30 @@ import {
   pastDeadline,
   type RecordStatusResult,
   type StatusChange,
-  type StatusEvent,
   type StoredPresence,
   type SweepOptions,
   type SweepResult,
 } from './presence-store.js'
+import { SESSION_GRACE_MS, type StoredSession } from './session-aggregate.js'
 import {
-  aggregateSessions,
-  DEFAULT_SESSION_LEASE_MS,
-  IMPLICIT_SESSION_ID,
-  isLive,
-  neverSeen,
-  SESSION_GRACE_MS,
-  type SessionInputs,
-  type StoredSession,
-  sessionAfterReport,
-  userRowAfter,
-} from './session-aggregate.js'
+  createUserQueue,
+  endSessionChange,
+  heartbeatLease,
+  heartbeatReviveChange,
+  reportChange,
+  runSessionChange,
+  type SessionChange,
+  type SessionChangeResult,
+  sessionsFromJson,
+  sweepClaimed,
+  withoutExpired,
+} from './session-change.js'
 
 const ms = (column: string) => `(extract(epoch from ${column}) * 1000)::float8`
 const ts = (param: string) => `to_timestamp(${param}::float8 / 1000)`
 
 /** How long a sweeper's claim on a due user lasts before another instance may take it. */
 const CLAIM_MS = 30_000
-/** Users one sweep recomputes at once. */
-const SWEEP_WORKERS = 4
-/** Writes refused for a changed version before giving up (other instances writing the user). */
-const MAX_ATTEMPTS = 50
 
 export interface SqlSessionsOptions<Row> {
   readonly db: SqlClient
@@ -67,33 +65,7 @@ export interface SqlSessions {
   sessionsOf(userId: string): Promise<StoredSession[]>
 }
 
-interface SessionJson {
-  readonly id: string
-  readonly inputs: SessionInputs
-  readonly activity: StoredSession['activity'] | null
-  readonly hidden: boolean
-  readonly reportedAt: number
-  readonly leaseUntil: number
-}
-
 type ReadRow<Row> = Row & { version: string | number | null; sessions: unknown }
-
-/** How one change turns the stored sessions into the next ones (null: no change to them). */
-type SessionEdit = (sessions: ReadonlyMap<string, StoredSession>) => {
-  readonly put?: StoredSession
-  readonly end?: string
-}
-
-interface ChangeOptions {
-  readonly userId: string
-  readonly at: number
-  /** A report moves last seen; a sweep or a leave does not. */
-  readonly seenAt?: number
-  readonly edit?: SessionEdit
-  /** A first heartbeat stores `online` and records no transition (the port's contract). */
-  readonly quietFirst?: boolean
-  readonly notAfter?: number
-}
 
 export function createSqlSessions<Row extends { user_id: string | null }>(
   options: SqlSessionsOptions<Row>,
@@ -157,101 +129,59 @@ with u as (
 select (select version from u) as version,
   ($21::float8 is null or clock_timestamp() <= ${ts('$21')}) as in_time`
 
-  // In-process queue per user: changes to one user from this process never race each other.
-  const queues = new Map<string, Promise<unknown>>()
-  function queued<T>(userId: string, work: () => Promise<T>): Promise<T> {
-    const before = queues.get(userId) ?? Promise.resolve()
-    const run = before.then(work, work)
-    const tail = run.catch(() => {})
-    queues.set(userId, tail)
-    void tail.then(() => {
-      if (queues.get(userId) === tail) queues.delete(userId)
+  const queued = createUserQueue()
+
+  /** The change read, planned in session-change.ts and written in one statement. */
+  function change(c: SessionChange, notAfter?: number): Promise<SessionChangeResult> {
+    return runSessionChange(c, {
+      async read() {
+        const { rows } = await db.query<ReadRow<Row>>(readSql, [c.userId])
+        const read = rows[0]!
+        return {
+          previous: read.user_id === null ? undefined : toPresence(read),
+          sessions: sessionsFromJson(read.sessions),
+          version: read.version ?? null,
+        }
+      },
+      async write(w) {
+        const put = w.put
+        const { rows: written } = await db.query<{ version: string | null; in_time: boolean }>(
+          writeSql,
+          [
+            w.userId,
+            w.version,
+            w.row.statusChangedAt,
+            w.row.lastSeenAt,
+            w.row.status,
+            w.row.customStatus?.text ?? null,
+            w.row.customStatus?.emoji ?? null,
+            w.row.customStatus?.expiresAt ?? null,
+            w.row.activity ? JSON.stringify(w.row.activity) : null,
+            w.sweepAt,
+            put?.sessionId ?? null,
+            put ? JSON.stringify(put.inputs) : null,
+            put?.activity ? JSON.stringify(put.activity) : null,
+            put?.hidden === true,
+            put?.reportedAt ?? null,
+            put?.leaseUntil ?? null,
+            w.expired,
+            w.record,
+            w.from,
+            w.at,
+            notAfter ?? null,
+            w.end ?? null,
+            w.changesAt,
+            w.graceBefore,
+          ],
+        )
+        const answer = written[0]
+        if (answer && !answer.in_time && notAfter !== undefined) throw pastDeadline(notAfter)
+        return answer?.version !== null && answer?.version !== undefined // else lost the race
+      },
+      tooManyWriters: () =>
+        new Error(`presence of ${c.userId}: too many concurrent writers, try again`),
     })
-    return run
   }
-
-  function parseSessions(value: unknown): StoredSession[] {
-    const list = (typeof value === 'string' ? JSON.parse(value) : value) as SessionJson[] | null
-    return (list ?? []).map((j) => ({
-      sessionId: j.id,
-      inputs: typeof j.inputs === 'string' ? JSON.parse(j.inputs) : j.inputs,
-      ...(j.activity ? { activity: j.activity } : {}),
-      reportedAt: Number(j.reportedAt),
-      leaseUntil: Number(j.leaseUntil),
-      ...(j.hidden ? { hidden: true as const } : {}),
-    }))
-  }
-
-  async function change(o: ChangeOptions): Promise<RecordStatusResult & { expired: number }> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const { rows } = await db.query<ReadRow<Row>>(readSql, [o.userId])
-      const read = rows[0]!
-      const previous = read.user_id === null ? undefined : toPresence(read)
-      const stored = new Map(parseSessions(read.sessions).map((x) => [x.sessionId, x]))
-      const edit = o.edit?.(stored) ?? {}
-      // Ending a session the store does not hold changes nothing.
-      if (edit.end !== undefined && !stored.has(edit.end))
-        return { presence: previous ?? neverSeen(o.userId, o.at), expired: 0 }
-      if (edit.put) stored.set(edit.put.sessionId, edit.put)
-      if (edit.end !== undefined) stored.delete(edit.end)
-      // Sessions past their lease count for nothing (the aggregate takes live ones); past the
-      // grace too, they go.
-      const expired = [...stored.values()].filter(
-        (x) => !isLive(x, o.at - SESSION_GRACE_MS) && x.sessionId !== edit.put?.sessionId,
-      )
-      for (const x of expired) stored.delete(x.sessionId)
-      const aggregate = aggregateSessions(o.userId, [...stored.values()], o.at)
-      const next = userRowAfter(o.userId, previous, aggregate, o.at, o.seenAt)
-      const record = next.statusChanged && !(o.quietFirst && !previous)
-      const put = edit.put
-      const { rows: written } = await db.query<{ version: string | null; in_time: boolean }>(
-        writeSql,
-        [
-          o.userId,
-          read.version ?? null,
-          next.row.statusChangedAt,
-          next.row.lastSeenAt,
-          next.row.status,
-          next.row.customStatus?.text ?? null,
-          next.row.customStatus?.emoji ?? null,
-          next.row.customStatus?.expiresAt ?? null,
-          next.row.activity ? JSON.stringify(next.row.activity) : null,
-          aggregate.nextChangeAt ?? null,
-          put?.sessionId ?? null,
-          put ? JSON.stringify(put.inputs) : null,
-          put?.activity ? JSON.stringify(put.activity) : null,
-          put?.hidden === true,
-          put?.reportedAt ?? null,
-          put?.leaseUntil ?? null,
-          expired.map((x) => x.sessionId),
-          record,
-          next.from ?? null,
-          o.at,
-          o.notAfter ?? null,
-          edit.end ?? null,
-          aggregate.timeChangeAt ?? null,
-          o.at - SESSION_GRACE_MS,
-        ],
-      )
-      const answer = written[0]
-      if (answer && !answer.in_time && o.notAfter !== undefined) throw pastDeadline(o.notAfter)
-      if (answer?.version === null || answer?.version === undefined) continue // lost the race
-      const presence = next.row as StoredPresence
-      const customStatusChanged = next.customStatusChanged && previous !== undefined
-      const transition: StatusEvent | undefined = record
-        ? { userId: o.userId, from: next.from ?? null, to: next.row.status, at: o.at }
-        : undefined
-      return {
-        presence,
-        ...(transition ? { transition } : {}),
-        ...(customStatusChanged ? { customStatusChanged } : {}),
-        expired: expired.length,
-      }
-    }
-    throw new Error(`presence of ${o.userId}: too many concurrent writers, try again`)
-  }
-
-  const strip = ({ expired: _, ...result }: RecordStatusResult & { expired: number }) => result
 
   // A heartbeat of a live session renews its lease and last seen in one statement, without
   // touching the aggregate (a lease renewed changes no status), and moves the sweeper's sweep_at
@@ -278,55 +208,31 @@ from renewed, seen where u.user_id = renewed.user_id
 returning u.user_id`
 
   return {
-    recordStatus(c) {
-      const sessionId = c.sessionId ?? IMPLICIT_SESSION_ID
-      const leaseUntil = c.leaseUntil ?? c.at + DEFAULT_SESSION_LEASE_MS
-      return queued(c.userId, async () =>
-        strip(
-          await change({
-            userId: c.userId,
-            at: c.at,
-            seenAt: c.at,
-            edit: (sessions) => ({
-              put: sessionAfterReport(c, sessionId, sessions.get(sessionId), leaseUntil),
-            }),
-            ...(c.notAfter === undefined ? {} : { notAfter: c.notAfter }),
-          }),
-        ),
-      )
+    recordStatus(c: StatusChange) {
+      return queued(c.userId, async () => withoutExpired(await change(reportChange(c), c.notAfter)))
     },
 
-    recordHeartbeat(userId, at, heartbeat: HeartbeatOptions = {}) {
-      const sessionId = heartbeat.sessionId ?? IMPLICIT_SESSION_ID
-      const leaseUntil = heartbeat.leaseUntil ?? at + DEFAULT_SESSION_LEASE_MS
+    recordHeartbeat(userId, at, heartbeat) {
+      const lease = heartbeatLease(at, heartbeat)
       return queued(userId, async () => {
-        const { rows } = await db.query(heartbeatSql, [userId, sessionId, at, leaseUntil])
-        if (rows.length > 0) return
-        await change({
+        const { rows } = await db.query(heartbeatSql, [
           userId,
+          lease.sessionId,
           at,
-          seenAt: at,
-          quietFirst: true,
-          edit: (sessions) => {
-            const previous = sessions.get(sessionId)
-            return {
-              // Past its lease but within the grace: back with what it last reported.
-              put: previous
-                ? { ...previous, leaseUntil: Math.max(previous.leaseUntil, leaseUntil) }
-                : { sessionId, inputs: { automatic: 'online' }, reportedAt: at, leaseUntil },
-            }
-          },
-        })
+          lease.leaseUntil,
+        ])
+        if (rows.length > 0) return
+        await change(heartbeatReviveChange(userId, at, lease))
       })
     },
 
     endSession(userId, sessionId, at) {
       return queued(userId, async () =>
-        strip(await change({ userId, at, edit: () => ({ end: sessionId }) })),
+        withoutExpired(await change(endSessionChange(userId, sessionId, at))),
       )
     },
 
-    async sweepSessions(now, sweep: SweepOptions = {}) {
+    async sweepSessions(now, sweep: SweepOptions = {}): Promise<SweepResult> {
       const { rows } = await db.query<{ user_id: string }>(
         `update ${s}.user_last_seen u set sweep_at = ${ts('$2')}
          from (select user_id from ${s}.user_last_seen where sweep_at <= ${ts('$1')}
@@ -335,38 +241,25 @@ returning u.user_id`
          returning u.user_id`,
         [now, now + CLAIM_MS, sweep.limit ?? 500],
       )
-      // A few users at a time: each is a read and a write, and the pool serves requests too.
-      const results: (RecordStatusResult & { expired: number })[] = []
-      let next = 0
-      const worker = async () => {
-        while (next < rows.length) {
-          const i = next++
-          const userId = rows[i]!.user_id
-          results[i] = await queued(userId, () => change({ userId, at: now }))
-        }
-      }
-      await Promise.all(Array.from({ length: Math.min(SWEEP_WORKERS, rows.length) }, worker))
-      // Sessions past their lease and the grace go, whoever they belong to (they count for
-      // nothing already: no aggregate changes).
-      const { rows: removed } = await db.query<{ n: number }>(
-        `with gone as (delete from ${s}.presence_sessions where lease_until <= ${ts('$1')}
+      const removeExpired = async () => {
+        const { rows: removed } = await db.query<{ n: number }>(
+          `with gone as (delete from ${s}.presence_sessions where lease_until <= ${ts('$1')}
            returning 1)
          select count(*)::int as n from gone`,
-        [now - SESSION_GRACE_MS],
-      )
-      return {
-        expired: results.reduce((n, r) => n + r.expired, 0) + (removed[0]?.n ?? 0),
-        users: rows.length,
-        transitions: results.flatMap((r) => (r.transition ? [r.transition] : [])),
-        customStatusChanged: rows
-          .filter((_, i) => results[i]?.customStatusChanged)
-          .map((r) => r.user_id),
+          [now - SESSION_GRACE_MS],
+        )
+        return removed[0]?.n ?? 0
       }
+      return sweepClaimed(
+        rows.map((r) => r.user_id),
+        (userId) => queued(userId, () => change({ userId, at: now })),
+        removeExpired,
+      )
     },
 
     async sessionsOf(userId) {
       const { rows } = await db.query<ReadRow<Row>>(readSql, [userId])
-      return parseSessions(rows[0]?.sessions).sort(
+      return sessionsFromJson(rows[0]?.sessions).sort(
         (a, b) => a.reportedAt - b.reportedAt || (a.sessionId < b.sessionId ? -1 : 1),
       )
     },
