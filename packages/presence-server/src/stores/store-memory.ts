@@ -2,7 +2,8 @@
  * The in-memory PresenceStore: for tests, examples and single-process apps that need no
  * durability. Runs anywhere (no I/O). Each call completes before the next starts, which gives
  * the serialization the port asks for. Sessions are kept per user; the user's row is their
- * aggregate (session-aggregate.ts), recomputed on every report and by `sweepSessions`.
+ * aggregate (session-aggregate.ts), recomputed on every report and by `sweepSessions` through
+ * the session-change planner every store shares (session-change.ts).
  */
 import {
   DEFAULT_PRESENCE_SETTINGS,
@@ -24,15 +25,20 @@ import {
 } from './presence-store.js'
 import {
   aggregateSessions,
-  DEFAULT_SESSION_LEASE_MS,
-  IMPLICIT_SESSION_ID,
   isLive,
-  neverSeen,
   SESSION_GRACE_MS,
   type StoredSession,
-  sessionAfterReport,
-  userRowAfter,
 } from './session-aggregate.js'
+import {
+  endSessionChange,
+  heartbeatLease,
+  heartbeatReviveChange,
+  planSessionChange,
+  reportChange,
+  type SessionChange,
+  type SessionChangeResult,
+  withoutExpired,
+} from './session-change.js'
 
 export interface MemoryStoreOptions {
   /** Transitions kept per user before the oldest are dropped. Default 10,000. */
@@ -69,44 +75,31 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): PresenceSto
   }
 
   /**
-   * Recomputes the user's aggregate at `at` over their live sessions (removing those past their
-   * lease and the grace), stores the row, records a transition when the status changed, unless
-   * `quietFirst` and it is the user's first row (a first heartbeat records none: the contract).
+   * Plans `change` on what this store holds (session-change.ts, the algorithm every store shares)
+   * and applies the write: one process, so there is no race and no version to check.
    */
-  function recompute(
-    userId: string,
-    at: number,
-    seenAt: number | undefined,
-    quietFirst = false,
-  ): RecordStatusResult {
-    const own = sessions.get(userId)
-    if (own)
-      for (const [id, session] of own) if (!isLive(session, at - SESSION_GRACE_MS)) own.delete(id)
-    if (own?.size === 0) sessions.delete(userId)
-    const aggregate = aggregateSessions(userId, [...(own?.values() ?? [])], at)
-    const prev = presence.get(userId)
-    const change = userRowAfter(userId, prev, aggregate, at, seenAt)
-    const next: StoredPresence = change.row
-    presence.set(userId, next)
-    if (aggregate.nextChangeAt === undefined) sweepAt.delete(userId)
-    else sweepAt.set(userId, aggregate.nextChangeAt)
-    const customStatusChanged = change.customStatusChanged && prev !== undefined
-    if (!change.statusChanged || (quietFirst && !prev))
-      return { presence: next, ...(customStatusChanged ? { customStatusChanged } : {}) }
-    const transition: StatusEvent = {
-      userId,
-      from: change.from ?? null,
-      to: next.status,
-      at,
-    }
-    pushEvent(transition)
-    return { presence: next, transition, ...(customStatusChanged ? { customStatusChanged } : {}) }
-  }
-
-  function putSession(userId: string, sessionId: string, session: StoredSession | undefined): void {
-    const own = getOrCreate(sessions, userId, () => new Map<string, StoredSession>())
-    if (session) own.set(sessionId, session)
-    else own.delete(sessionId)
+  function apply(change: SessionChange): SessionChangeResult {
+    const plan = planSessionChange(
+      {
+        previous: presence.get(change.userId),
+        sessions: [...(sessions.get(change.userId)?.values() ?? [])],
+        version: undefined,
+      },
+      change,
+    )
+    if (!plan.write) return plan.result
+    const write = plan.write
+    const own = getOrCreate(sessions, write.userId, () => new Map<string, StoredSession>())
+    if (write.put) own.set(write.put.sessionId, write.put)
+    if (write.end !== undefined) own.delete(write.end)
+    for (const id of write.expired) own.delete(id)
+    if (own.size === 0) sessions.delete(write.userId)
+    presence.set(write.userId, write.row)
+    if (write.sweepAt === null) sweepAt.delete(write.userId)
+    else sweepAt.set(write.userId, write.sweepAt)
+    if (write.record)
+      pushEvent({ userId: write.userId, from: write.from, to: write.row.status, at: write.at })
+    return write.result
   }
 
   return {
@@ -121,25 +114,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): PresenceSto
     async recordStatus(change: StatusChange): Promise<RecordStatusResult> {
       if (change.notAfter !== undefined && Date.now() > change.notAfter)
         throw pastDeadline(change.notAfter)
-      const sessionId = change.sessionId ?? IMPLICIT_SESSION_ID
-      const previous = sessions.get(change.userId)?.get(sessionId)
-      const leaseUntil = change.leaseUntil ?? change.at + DEFAULT_SESSION_LEASE_MS
-      putSession(
-        change.userId,
-        sessionId,
-        sessionAfterReport(change, sessionId, previous, leaseUntil),
-      )
-      return recompute(change.userId, change.at, change.at)
+      return withoutExpired(apply(reportChange(change)))
     },
     async recordHeartbeat(userId, at, options: HeartbeatOptions = {}) {
-      const sessionId = options.sessionId ?? IMPLICIT_SESSION_ID
-      const leaseUntil = options.leaseUntil ?? at + DEFAULT_SESSION_LEASE_MS
+      const { sessionId, leaseUntil } = heartbeatLease(at, options)
       const previous = sessions.get(userId)?.get(sessionId)
       const row = presence.get(userId)
       if (previous && isLive(previous, at) && row) {
         // A live session only renews its lease and last seen, as in the SQL stores: what other
         // sessions' leases did meanwhile is the sweeper's to apply.
-        putSession(userId, sessionId, {
+        sessions.get(userId)?.set(sessionId, {
           ...previous,
           leaseUntil: Math.max(previous.leaseUntil, leaseUntil),
         })
@@ -152,22 +136,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): PresenceSto
         }
         return
       }
-      // A session past its lease but within the grace comes back with what it last reported;
-      // one the store never had (or removed) starts online.
-      putSession(
-        userId,
-        sessionId,
-        previous
-          ? { ...previous, leaseUntil: Math.max(previous.leaseUntil, leaseUntil) }
-          : { sessionId, inputs: { automatic: 'online' }, reportedAt: at, leaseUntil },
-      )
-      recompute(userId, at, at, true)
+      apply(heartbeatReviveChange(userId, at, { sessionId, leaseUntil }))
     },
     async endSession(userId, sessionId, at) {
-      if (!sessions.get(userId)?.has(sessionId))
-        return { presence: presence.get(userId) ?? neverSeen(userId, at) }
-      putSession(userId, sessionId, undefined)
-      return recompute(userId, at, undefined)
+      return withoutExpired(apply(endSessionChange(userId, sessionId, at)))
     },
     async sweepSessions(now, options = {}): Promise<SweepResult> {
       const limit = options.limit ?? 500
@@ -178,7 +150,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): PresenceSto
       const transitions: StatusEvent[] = []
       const customStatusChanged: string[] = []
       for (const [userId] of due) {
-        const result = recompute(userId, now, undefined)
+        const result = apply({ userId, at: now })
         if (result.transition) transitions.push(result.transition)
         if (result.customStatusChanged) customStatusChanged.push(userId)
       }
