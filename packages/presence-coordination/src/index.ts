@@ -124,6 +124,11 @@ export {
   type WebhookUrlPolicy,
 } from './webhooks/url-policy.js'
 export {
+  createWebhookCatchUp,
+  type WebhookCatchUp,
+  type WebhookCatchUpOptions,
+} from './webhooks/webhook-catch-up.js'
+export {
   DEFAULT_MAX_SUBSCRIPTIONS,
   MAX_REPLAY,
   publicSubscription,

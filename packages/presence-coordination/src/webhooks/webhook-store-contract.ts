@@ -160,6 +160,23 @@ export function runWebhookStoreContract(
       ).toMatchObject({ previous: { status: 'online', customStatus: null } })
     })
 
+    it('lists recorded subjects in pages by user id', async () => {
+      expect(await store.listSubjects({ limit: 10 })).toEqual([])
+      for (const userId of ['u3', 'u1', 'u2'])
+        await store.recordSubject({ userId, status: 'online', at: T0 })
+      const busy = { text: 'At a venue', emoji: '🏛️' }
+      await store.recordSubject({ userId: 'u2', status: 'busy', customStatus: busy, at: T0 + SEC })
+      const first = await store.listSubjects({ limit: 2 })
+      expect(first).toEqual([
+        { userId: 'u1', status: 'online', customStatus: null, at: T0 },
+        { userId: 'u2', status: 'busy', customStatus: busy, at: T0 + SEC },
+      ])
+      expect(await store.listSubjects({ after: 'u2', limit: 2 })).toEqual([
+        { userId: 'u3', status: 'online', customStatus: null, at: T0 },
+      ])
+      expect(await store.listSubjects({ after: 'u3', limit: 2 })).toEqual([])
+    })
+
     it('claims only the oldest undelivered message of each (subscription, user) queue', async () => {
       await store.createSubscription(subscription('wh_a'))
       await store.createSubscription(subscription('wh_b'))

@@ -287,6 +287,16 @@ export function createSqlWebhookStore(options: SqlWebhookStoreOptions): WebhookS
         : { stale: true }
     },
 
+    async listSubjects({ after, limit }) {
+      const { rows } = await db.query<SubjectRow & { user_id: string }>(
+        `select user_id, status, custom_status::text as custom, ${ms('at')} as at
+         from ${subjects} where $1::text is null or user_id collate "C" > $1::text collate "C"
+         order by user_id collate "C" limit $2`,
+        [after ?? null, limit],
+      )
+      return rows.map((row) => toSubject(row.user_id, row))
+    },
+
     async enqueue(messages) {
       if (messages.length === 0) return
       await db.query(

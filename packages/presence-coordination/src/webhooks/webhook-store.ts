@@ -95,6 +95,7 @@ export interface MessageQuery {
  * - `recordSubject` returns the state it replaced and stores the new one (keeping the stored custom
  *   status when the update has none), unless the stored one is newer (`stale`, nothing stored);
  *   concurrent calls for one user are serialized: each sees the state the other left;
+ * - `listSubjects` pages the recorded states by user id (ascending, strictly after `after`);
  * - `candidates(userId)` returns every subscription (paused too) whose user filter admits the
  *   user; team and room filters are left to the caller;
  * - `claim` returns due messages (`nextAttemptAt <= now`) of unpaused subscriptions that no live
@@ -125,6 +126,8 @@ export interface WebhookStore {
   recordSubject(
     state: SubjectUpdate,
   ): Promise<{ readonly previous?: SubjectState; readonly stale: boolean }>
+  /** Recorded subjects by user id, those after `after`, at most `limit` (a page). */
+  listSubjects(page: { readonly after?: string; readonly limit: number }): Promise<SubjectState[]>
 
   enqueue(messages: readonly NewMessage[]): Promise<void>
   claim(query: {
@@ -259,6 +262,13 @@ export function createMemoryWebhookStore(): WebhookStore {
         at: state.at,
       })
       return previous ? { previous, stale: false } : { stale: false }
+    },
+
+    async listSubjects({ after, limit }) {
+      return [...subjects.values()]
+        .filter((s) => after === undefined || s.userId > after)
+        .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0))
+        .slice(0, limit)
     },
 
     async enqueue(messages) {

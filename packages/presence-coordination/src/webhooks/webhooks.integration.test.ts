@@ -20,6 +20,7 @@ import { dropSchema, schemaName, testPool, testServer } from '../../test/support
 import { startWebhookReceiver, type WebhookReceiver } from '../../test/webhook-receiver.js'
 import { COORDINATION_MIGRATIONS } from '../migrations.js'
 import { type AttemptOutcome, createWebhookWorker } from './delivery-worker.js'
+import { createWebhookCatchUp } from './webhook-catch-up.js'
 import { webhookEndpoint } from './webhook-endpoint.js'
 import { createWebhookMetrics, webhookHealthChecks } from './webhook-observability.js'
 import type { WebhookStore } from './webhook-store.js'
@@ -79,6 +80,8 @@ async function harness(options: { maxAttempts?: number } = {}) {
   const extension = webhookEndpoint({ store: webhooks, urlPolicy: { allowPrivateNetworks: true } })
   // The handlers do not await their hooks; the test does, to know the outbox is filled.
   const enqueued: Promise<unknown>[] = []
+  /** `down`: the hook does not run (as when the instance dies between the store and the hook). */
+  const hooks = { down: false }
   const server = testServer({
     store: presence,
     clock,
@@ -89,6 +92,7 @@ async function harness(options: { maxAttempts?: number } = {}) {
       {
         ...extension,
         onStatusChange: (transition: StatusTransition, request: Request) => {
+          if (hooks.down) return
           const work = Promise.resolve(extension.onStatusChange!(transition, request))
           enqueued.push(work)
           return work
@@ -131,6 +135,8 @@ async function harness(options: { maxAttempts?: number } = {}) {
 
   return {
     schema,
+    hooks,
+    extension,
     presence,
     webhooks,
     clock,
@@ -287,6 +293,44 @@ describe('presence webhooks on Postgres with a real receiver', () => {
     ])
     expect(types('/hooks/restart', 'u-caterer')).toHaveLength(3)
     await b.stop()
+    await h.close()
+  })
+
+  it('catches up a transition whose hook never ran: sent once, not again, a late hook ignored', async () => {
+    const h = await harness()
+    await h.subscribe('u-planner', '/hooks/catch-up')
+    await h.setStatus('u-venue', 'online')
+    const catchUp = createWebhookCatchUp({
+      webhooks: h.webhooks,
+      presence: h.presence,
+      fanOut: h.extension,
+      clock: h.clock,
+    })
+    // The store commits busy; the instance dies before the hook runs.
+    h.hooks.down = true
+    await h.setStatus('u-venue', 'busy')
+    h.hooks.down = false
+    await h.deliverAll()
+    expect(types('/hooks/catch-up')).toEqual(['u-venue:presence.online:online'])
+
+    expect(await catchUp.runOnce()).toBe(1)
+    await h.deliverAll()
+    expect(types('/hooks/catch-up')).toEqual([
+      'u-venue:presence.online:online',
+      'u-venue:presence.status_changed:busy',
+    ])
+    expect(await catchUp.runOnce()).toBe(0)
+    // The hook for the same change, late (stamped as the store stamped it): no event.
+    const [stored] = await h.presence.presenceFor('u-venue', ['u-venue'])
+    const late = await h.extension.enqueue({
+      userId: 'u-venue',
+      status: 'busy',
+      from: 'online',
+      at: stored!.presence!.statusChangedAt,
+    })
+    expect(late.messages).toBe(0)
+    await h.deliverAll()
+    expect(receiver.processed).toHaveLength(2)
     await h.close()
   })
 
