@@ -14,6 +14,7 @@ import { Agent, request as httpRequest } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { CHILD_ARGS } from './child-processes.js'
+import { median } from './harness.js'
 
 /** The HS256 secret the bench signs tokens with and the server process verifies them with. */
 export const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-42'
@@ -233,6 +234,18 @@ export async function sequentialRound(
     failed,
     refused,
     bytesPerRequest: bytes / Math.max(1, ok + failed),
+  }
+}
+
+/** The medians of some rounds of one case (the worst `max`, every failure counted). */
+export function summarize(runs: readonly RoundResult[]) {
+  return {
+    totalMs: median(runs.map((r) => r.totalMs)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    max: Math.max(...runs.map((r) => r.max)),
+    failed: runs.reduce((n, r) => n + r.failed, 0),
+    cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest ?? 0)),
   }
 }
 

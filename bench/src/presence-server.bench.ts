@@ -9,7 +9,7 @@
  * server that answers 204 without doing anything, measured in the same run — the floor that
  * 1,000 simultaneous connections cost on this machine.
  */
-import { median, packageVersion, printTable, writeResults } from './harness.js'
+import { packageVersion, printTable, writeResults } from './harness.js'
 import {
   ms,
   type RoundResult,
@@ -17,6 +17,7 @@ import {
   serverCpuUs,
   startServer,
   stopServer,
+  summarize,
   token,
 } from './presence-server-load.js'
 
@@ -108,12 +109,7 @@ export async function run(): Promise<void> {
             load: store === 'bare' ? 'any (204, no work)' : load.name,
             pattern: pattern.name,
             runs,
-            totalMs: median(runs.map((r) => r.totalMs)),
-            p50: median(runs.map((r) => r.p50)),
-            p99: median(runs.map((r) => r.p99)),
-            max: Math.max(...runs.map((r) => r.max)),
-            failed: runs.reduce((n, r) => n + r.failed, 0),
-            cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest ?? 0)),
+            ...summarize(runs),
           })
         }
       }

@@ -10,7 +10,7 @@
  * the two sessions of a user back to back, so they meet in the store as two devices do.
  * Invariants: every request is its own session's, with its user's token; nothing asserts.
  */
-import { median, packageVersion, printTable, writeResults } from './harness.js'
+import { packageVersion, printTable, writeResults } from './harness.js'
 import {
   failures,
   ms,
@@ -20,6 +20,7 @@ import {
   serverCpuUs,
   startServer,
   stopServer,
+  summarize,
   token,
 } from './presence-server-load.js'
 import { sessionReport } from './presence-session-fixture.js'
@@ -100,12 +101,7 @@ export async function run(): Promise<void> {
             load: store === 'bare' ? 'any (204, no work)' : load,
             pattern: pattern.name,
             runs,
-            totalMs: median(runs.map((r) => r.totalMs)),
-            p50: median(runs.map((r) => r.p50)),
-            p99: median(runs.map((r) => r.p99)),
-            max: Math.max(...runs.map((r) => r.max)),
-            failed: runs.reduce((n, r) => n + r.failed, 0),
-            cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest ?? 0)),
+            ...summarize(runs),
           })
         }
       }

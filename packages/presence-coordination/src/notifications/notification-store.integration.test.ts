@@ -1,60 +1,21 @@
-/**
- * Held notifications on real storage: the NotificationStore contract on PGlite and on the
- * Postgres at 127.0.0.1:5432 (two pools standing for two server instances), and the router end to
- * end on Postgres: a held notification survives a restart and is released exactly once, even
- * with two instances racing for it.
- */
-import { PGlite } from '@electric-sql/pglite'
 import type { Status } from '@wedsync/presence-core'
-import { migratePGlite, pgliteClient } from '@wedsync/presence-server/pglite'
 import { createSqlStore, migratePostgres, pgClient } from '@wedsync/presence-server/postgres'
 import { createFakeClock } from '@wedsync/presence-testing'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runNotificationCrashScenario } from '../../test/notification-crash.js'
+import { sqlFixtures } from '../../test/sql-fixtures.js'
 import { dropSchema, schemaName, testPool } from '../../test/support.js'
 import { COORDINATION_MIGRATIONS } from '../migrations.js'
 import { createNotificationRouter, type Notification } from './notification-router.js'
-import type { NotificationStore } from './notification-store.js'
 import { runNotificationStoreContract } from './notification-store-contract.js'
 import { createSqlNotificationStore } from './notification-store-sql.js'
 
-const admin = testPool(4)
-afterAll(() => admin.end())
+const sql = sqlFixtures('held', createSqlNotificationStore)
+const { admin, instanceStore } = sql
 
-const lite = new PGlite()
-beforeAll(() => lite.waitReady, 120_000)
-afterAll(() => lite.close())
-let n = 0
-
-runNotificationStoreContract('pglite', async () => {
-  const schema = `held_${++n}`
-  await migratePGlite(lite, schema, { extraMigrations: COORDINATION_MIGRATIONS })
-  return {
-    store: createSqlNotificationStore({ client: pgliteClient(lite), schema }),
-    cleanup: () => lite.exec(`drop schema ${schema} cascade`).then(() => {}),
-  }
-})
-
-/** A store over its own pool, as one server instance would have. */
-function instanceStore(schema: string): NotificationStore {
-  const pool = testPool(3)
-  return createSqlNotificationStore({ client: pgClient(pool), schema, onClose: () => pool.end() })
-}
-
-runNotificationStoreContract(
-  'postgres',
-  async () => {
-    const schema = schemaName('held')
-    await migratePostgres(admin, schema, { extraMigrations: COORDINATION_MIGRATIONS })
-    return {
-      store: instanceStore(schema),
-      sibling: async () => instanceStore(schema),
-      cleanup: () => dropSchema(admin, schema),
-    }
-  },
-  { concurrent: true },
-)
+runNotificationStoreContract('pglite', sql.pglite)
+runNotificationStoreContract('postgres', sql.postgres, { concurrent: true })
 
 runNotificationCrashScenario('postgres', async () => {
   const schema = schemaName('crash')
